@@ -1,0 +1,13 @@
+DROP TABLE settings;
+DROP TABLE feature_flag_overrides;
+DROP TABLE feature_flags;
+DROP TRIGGER audit_log_append_only ON audit_log;
+DROP FUNCTION audit_log_is_append_only();
+DROP TABLE audit_log;
+DROP TABLE refresh_tokens;
+DROP TABLE api_keys;
+DROP TABLE memberships;
+DROP TABLE users;
+DROP TABLE agents;
+DROP TABLE clients;
+DROP TABLE tenants;
