@@ -21,8 +21,8 @@ pub enum Action {
     TenantRead,
     /// Rename, re-plan, suspend or reactivate a tenant.
     TenantUpdate,
-    /// Create a user account.
-    UserCreate,
+    /// Create, deactivate and reactivate user accounts.
+    UserManage,
     /// Read clients.
     ClientRead,
     /// Create, change and delete clients.
@@ -99,7 +99,7 @@ const RULES: &[Rule] = &[
     rule(Action::TenantList, "tenants:list", NOBODY, Support, TenantWide),
     rule(Action::TenantRead, "tenant:read", ALL, Support, PerClient),
     rule(Action::TenantUpdate, "tenant:write", NOBODY, Staff::Admin, TenantWide),
-    rule(Action::UserCreate, "users:create", NOBODY, Staff::Admin, TenantWide),
+    rule(Action::UserManage, "users:manage", NOBODY, Staff::Admin, TenantWide),
     rule(Action::ClientRead, "clients:read", ALL, Support, PerClient),
     rule(Action::ClientWrite, "clients:write", EDITORS, Staff::Admin, PerClient),
     rule(Action::AgentRead, "agents:read", ALL, Support, PerClient),
@@ -127,6 +127,12 @@ impl Action {
     /// The action an API key scope grants, if the scope is one of ours.
     pub fn from_scope(scope: &str) -> Option<Action> {
         RULES.iter().find(|r| r.scope == scope).map(|r| r.action)
+    }
+
+    /// Whether an API key may be given this action: keys act inside one tenant, never as
+    /// platform staff.
+    pub fn grantable_to_keys(self) -> bool {
+        !rule_of(self).roles.is_empty()
     }
 
     /// Every action, in the order of the matrix.
@@ -244,8 +250,7 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
         Credential::ApiKey { tenant: key_tenant, scopes } => {
             let Resource::Tenant { tenant, .. } = resource else { return Err(Denied) };
             let scoped = scopes.iter().any(|s| s == "*" || s == rule.scope);
-            // keys never act as platform staff: a rule nobody in a tenant holds is staff-only
-            if tenant == *key_tenant && scoped && !rule.roles.is_empty() { Ok(()) } else { Err(Denied) }
+            if tenant == *key_tenant && scoped && action.grantable_to_keys() { Ok(()) } else { Err(Denied) }
         }
     }
 }
