@@ -228,11 +228,10 @@ pub fn authorize(principal: &Principal, action: Action, resource: Resource) -> R
     let rule = rule_of(action);
     match &principal.credential {
         Credential::Person { platform_role, grants } => {
-            let staff_may = match (platform_role, rule.staff) {
-                (Some(PlatformRole::Admin), _) => true,
-                (Some(PlatformRole::Support), Staff::AdminAndSupport) => true,
-                _ => false,
-            };
+            let staff_may = matches!(
+                (platform_role, rule.staff),
+                (Some(PlatformRole::Admin), _) | (Some(PlatformRole::Support), Staff::AdminAndSupport)
+            );
             if staff_may {
                 return Ok(());
             }

@@ -41,13 +41,9 @@ pub async fn first_start(store: &dyn Store, settings: &Settings) -> anyhow::Resu
     if store.count_users().await? > 0 {
         return Ok(outcome);
     }
-    let configured = (
-        std::env::var("MAXAI_BOOTSTRAP_ADMIN_EMAIL").ok().filter(|v| !v.is_empty()),
-        std::env::var("MAXAI_BOOTSTRAP_ADMIN_PASSWORD").ok().filter(|v| !v.is_empty()),
-    );
-    let (email, plain, generated) = match configured {
-        (Some(email), Some(password)) => (email, password, false),
-        _ => ("admin@localhost".to_owned(), random_token(18), true),
+    let (email, plain, generated) = match settings.bootstrap_admin.clone() {
+        Some((email, password)) => (email, password, false),
+        None => ("admin@localhost".to_owned(), random_token(18), true),
     };
     let hashed = {
         let plain = plain.clone();

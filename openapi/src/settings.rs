@@ -39,6 +39,12 @@ pub struct SettingsArgs {
     /// Log format: `text` or `json`.
     #[arg(long, env = "MAXAI_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
+    /// Email of the platform admin created on first start.
+    #[arg(long, env = "MAXAI_BOOTSTRAP_ADMIN_EMAIL")]
+    pub bootstrap_admin_email: Option<String>,
+    /// Password of that admin (a random one is generated and printed once when unset).
+    #[arg(long, env = "MAXAI_BOOTSTRAP_ADMIN_PASSWORD", hide_env_values = true)]
+    pub bootstrap_admin_password: Option<String>,
     /// Issuer of external OpenID Connect tokens to accept.
     #[arg(long, env = "MAXAI_OIDC_ISSUER")]
     pub oidc_issuer: Option<String>,
@@ -116,6 +122,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// External issuer.
     pub oidc: Option<OidcConfig>,
+    /// The first platform admin's email and password, when chosen by the operator.
+    pub bootstrap_admin: Option<(String, String)>,
 }
 
 impl Settings {
@@ -158,6 +166,7 @@ impl Settings {
             demo_tenant: args.demo_tenant.or(file.demo_tenant).unwrap_or(true),
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             oidc,
+            bootstrap_admin: args.bootstrap_admin_email.clone().zip(args.bootstrap_admin_password.clone()),
         };
         if settings.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
             anyhow::bail!("the JWT secret must have at least 32 characters");
@@ -170,6 +179,7 @@ impl Settings {
         let mut masked = self.clone();
         masked.jwt_secret = masked.jwt_secret.map(|_| "********".into());
         masked.database_url = mask_url_password(&masked.database_url);
+        masked.bootstrap_admin = masked.bootstrap_admin.map(|(email, _)| (email, "********".into()));
         Ok(serde_yaml::to_string(&masked)?)
     }
 }

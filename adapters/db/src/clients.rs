@@ -62,7 +62,7 @@ impl ClientStore for SqlStore {
                 .await?;
             let summary = json!({ "name": row.name, "external_ref": row.external_ref });
             record_audit!(conn, context, Some(tenant), "client.create", Some(row.id.clone()), summary);
-            Ok(Client::try_from(row)?)
+            Client::try_from(row)
         })
     }
 
@@ -122,7 +122,7 @@ impl ClientStore for SqlStore {
             .get_result(conn)
             .await?;
             record_audit!(conn, context, Some(tenant), "client.update", Some(id.to_string()), summary);
-            Ok(Client::try_from(row)?)
+            Client::try_from(row)
         })
     }
 
@@ -179,7 +179,7 @@ impl ClientStore for SqlStore {
                 .await?;
             let summary = json!({ "name": row.name, "client_id": row.client_id, "channels": row.channels });
             record_audit!(conn, context, Some(tenant), "agent.create", Some(row.id.clone()), summary);
-            Ok(Agent::try_from(row)?)
+            Agent::try_from(row)
         })
     }
 
@@ -252,7 +252,7 @@ impl ClientStore for SqlStore {
             .get_result(conn)
             .await?;
             record_audit!(conn, context, Some(tenant), "agent.update", Some(id.to_string()), summary);
-            Ok(Agent::try_from(row)?)
+            Agent::try_from(row)
         })
     }
 

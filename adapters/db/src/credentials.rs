@@ -50,7 +50,7 @@ impl CredentialStore for SqlStore {
                 .await?;
             let summary = json!({ "name": row.name, "prefix": row.prefix, "scopes": row.scopes, "expires_at": row.expires_at });
             record_audit!(conn, context, Some(tenant), "api_key.create", Some(row.id.clone()), summary);
-            Ok(ApiKey::try_from(row)?)
+            ApiKey::try_from(row)
         })
     }
 
@@ -97,7 +97,7 @@ impl CredentialStore for SqlStore {
                 Some(id.to_string()),
                 json!({ "name": row.name })
             );
-            Ok(ApiKey::try_from(row)?)
+            ApiKey::try_from(row)
         })
     }
 

@@ -49,7 +49,7 @@ impl DirectoryStore for SqlStore {
                 .await?;
             let summary = json!({ "email": row.email, "platform_role": row.platform_role });
             record_audit!(conn, context, None, "user.create", Some(row.id.clone()), summary);
-            Ok(User::try_from(row)?)
+            User::try_from(row)
         })
     }
 
@@ -88,7 +88,7 @@ impl DirectoryStore for SqlStore {
             }
             let action = if active { "user.activate" } else { "user.deactivate" };
             record_audit!(conn, context, None, action, Some(id.to_string()), json!({ "email": row.email }));
-            Ok(User::try_from(row)?)
+            User::try_from(row)
         })
     }
 
@@ -115,7 +115,7 @@ impl DirectoryStore for SqlStore {
                 .await?;
             let summary = json!({ "user_id": row.user_id, "role": row.role, "client_id": row.client_id });
             record_audit!(conn, context, Some(tenant), "member.add", Some(row.user_id.clone()), summary);
-            Ok(Membership::try_from(row)?)
+            Membership::try_from(row)
         })
     }
 
@@ -191,7 +191,7 @@ impl DirectoryStore for SqlStore {
             .await?;
             let summary = json!({ "role": role.as_str(), "client_id": client_id });
             record_audit!(conn, context, Some(tenant), "member.update", Some(user.to_string()), summary);
-            Ok(Membership::try_from(row)?)
+            Membership::try_from(row)
         })
     }
 

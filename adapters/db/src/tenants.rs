@@ -114,7 +114,7 @@ impl TenantStore for SqlStore {
                 .get_result(conn)
                 .await?;
             record_audit!(conn, context, Some(id), action, Some(id.to_string()), summary);
-            Ok(Tenant::try_from(row)?)
+            Tenant::try_from(row)
         })
     }
 }

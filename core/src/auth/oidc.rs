@@ -45,12 +45,11 @@ pub enum OidcError {
 /// Verifies `token` against `keys` and reads its identity.
 pub fn verify(token: &str, keys: &JwkSet, settings: &OidcSettings) -> Result<ExternalIdentity, OidcError> {
     let header = jsonwebtoken::decode_header(token).map_err(|e| OidcError::Invalid(e.to_string()))?;
-    let kid = header.kid.clone().unwrap_or_default();
     let jwk = match &header.kid {
         Some(kid) => keys.find(kid),
         None => keys.keys.first(),
     }
-    .ok_or_else(|| OidcError::UnknownKey(kid))?;
+    .ok_or_else(|| OidcError::UnknownKey(header.kid.clone().unwrap_or_default()))?;
     let key = DecodingKey::from_jwk(jwk).map_err(|e| OidcError::Invalid(e.to_string()))?;
     let mut validation = Validation::new(header.alg);
     validation.set_issuer(&[&settings.issuer]);
