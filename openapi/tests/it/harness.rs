@@ -40,6 +40,15 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    run_with(backend, |_| {}, test).await;
+}
+
+/// Like [`run`], with settings changed by `configure` first.
+pub async fn run_with<F, Fut>(backend: Backend, configure: impl FnOnce(&mut SettingsArgs), test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let dir = tempfile::tempdir().expect("temporary folder");
     let database_url = match backend {
         Backend::Sqlite => dir.path().join("maxai.db").display().to_string(),
@@ -51,7 +60,7 @@ where
             }
         },
     };
-    let args = SettingsArgs {
+    let mut args = SettingsArgs {
         database_url: Some(database_url),
         jwt_secret: Some("a test signing secret of at least 32 characters".into()),
         demo_tenant: Some(false),
@@ -60,6 +69,7 @@ where
         bootstrap_admin_password: Some(PASSWORD.into()),
         ..SettingsArgs::default()
     };
+    configure(&mut args);
     let settings = Settings::load(&args).expect("settings");
     let gateway = Gateway::start(&settings).await.expect("gateway starts");
     let endpoint = endpoint(gateway.state, settings.max_body_bytes).map_to_response().boxed();

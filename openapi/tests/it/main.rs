@@ -11,4 +11,5 @@ mod documents;
 mod errors;
 mod isolation;
 mod matrix;
+mod oidc;
 mod tenancy;
