@@ -31,17 +31,19 @@ fn start_issuer() -> Option<Issuer> {
         return None;
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-    let mut child = Command::new("node")
+    let child = Command::new("node")
         .arg("issuer.mjs")
         .arg(port.to_string())
         .current_dir(&dir)
         .stdout(Stdio::piped())
         .spawn()
         .expect("node runs");
+    // from here on, dropping the issuer stops the process
+    let mut issuer = Issuer { child, url: String::new() };
     let mut line = String::new();
-    BufReader::new(child.stdout.take()?).read_line(&mut line).ok()?;
-    let url = line.trim().strip_prefix("ready ")?.to_owned();
-    Some(Issuer { child, url })
+    BufReader::new(issuer.child.stdout.take()?).read_line(&mut line).ok()?;
+    issuer.url = line.trim().strip_prefix("ready ")?.to_owned();
+    Some(issuer)
 }
 
 async fn token(issuer: &Issuer, sub: &str, aud: &str, roles: Value) -> String {
