@@ -1,7 +1,10 @@
 //! The gateway's configuration, read once in `main`: a YAML file (`--config`) < environment
 //! (`MAXAI_*`, and `DATABASE_URL`) < command-line flags, then defaults.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{
+    net::{Ipv4Addr, SocketAddr, SocketAddrV4},
+    path::PathBuf,
+};
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
@@ -9,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// Where the embedded database lives when nothing else is configured.
 pub const DEFAULT_DATABASE: &str = "./.maxai/maxai.db";
 /// Where the gateway listens when nothing else is configured.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
 
 /// Flags (and their environment variables) shared by the commands that need configuration.
 #[derive(clap::Args, Debug, Default, Clone)]
@@ -155,10 +158,7 @@ impl Settings {
             _ => anyhow::bail!("an OpenID Connect issuer needs both an issuer and an audience"),
         };
         let settings = Settings {
-            listen: args
-                .listen
-                .or(file.listen)
-                .unwrap_or_else(|| DEFAULT_LISTEN.parse().unwrap_or(([127, 0, 0, 1], 8080).into())),
+            listen: args.listen.or(file.listen).unwrap_or(DEFAULT_LISTEN),
             database_url,
             db_max_connections: args.db_max_connections.or(file.db_max_connections).unwrap_or(16),
             jwt_secret: args.jwt_secret.clone().or(file.jwt_secret),

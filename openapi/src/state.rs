@@ -141,11 +141,13 @@ impl AppState {
 
 /// The audit context of the current request, acted by `principal`.
 pub fn audit_context(principal: &Principal) -> AuditContext {
-    AuditContext {
-        actor: principal.actor.clone(),
-        request_id: current_request_id(),
-        client_addr: current_client_addr(),
-    }
+    audit_context_of(principal.actor.clone())
+}
+
+/// The audit context of the current request, acted by `actor` (before anyone is authenticated,
+/// as on login).
+pub fn audit_context_of(actor: String) -> AuditContext {
+    AuditContext { actor, request_id: current_request_id(), client_addr: current_client_addr() }
 }
 
 /// Whether the principal is a platform admin.

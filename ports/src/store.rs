@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::{
-    ApiKeyId, ClientId, StoreResult, TenantId, UserId,
+    AgentId, ApiKeyId, ClientId, StoreResult, TenantId, UserId,
     audit::{AuditContext, AuditEntry, AuditFilter, NewAuditEntry},
     page::{Page, PageRequest},
     roles::TenantRole,
@@ -78,22 +78,17 @@ pub trait ClientStore: Send + Sync {
         page: &PageRequest,
     ) -> StoreResult<Page<Agent>>;
     /// Gets one agent.
-    async fn get_agent(&self, tenant: TenantId, id: crate::AgentId) -> StoreResult<Agent>;
+    async fn get_agent(&self, tenant: TenantId, id: AgentId) -> StoreResult<Agent>;
     /// Changes an agent and bumps its version; a stale `expected_version` is a `Conflict`.
     async fn update_agent(
         &self,
         tenant: TenantId,
-        id: crate::AgentId,
+        id: AgentId,
         patch: AgentPatch,
         audit: &AuditContext,
     ) -> StoreResult<Agent>;
     /// Deletes an agent.
-    async fn delete_agent(
-        &self,
-        tenant: TenantId,
-        id: crate::AgentId,
-        audit: &AuditContext,
-    ) -> StoreResult<()>;
+    async fn delete_agent(&self, tenant: TenantId, id: AgentId, audit: &AuditContext) -> StoreResult<()>;
 }
 
 /// Users and their memberships in tenants.

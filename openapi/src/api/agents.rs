@@ -72,9 +72,25 @@ enum Channel {
     Whatsapp,
 }
 
+impl Channel {
+    fn as_str(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Voice => "voice",
+            Channel::Chat => "chat",
+            Channel::Whatsapp => "whatsapp",
+        }
+    }
+}
+
+/// The channels' names, each once, in the order given.
 fn channel_names(channels: Vec<Channel>) -> Vec<String> {
-    let mut names: Vec<String> = channels.into_iter().map(|c| format!("{c:?}").to_lowercase()).collect();
-    names.dedup();
+    let mut names: Vec<String> = Vec::with_capacity(channels.len());
+    for name in channels.into_iter().map(Channel::as_str) {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
     names
 }
 
@@ -183,5 +199,16 @@ impl AgentApi {
         let agent = self.agent_for(&auth, &tenant, &agent, Action::AgentWrite).await?;
         self.0.store.delete_agent(agent.tenant_id, agent.id, &audit_context(&auth.0)).await?;
         Ok(Json(serde_json::json!({ "deleted": true })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channels_are_named_once_in_order() {
+        let names = channel_names(vec![Channel::Voice, Channel::Sms, Channel::Voice, Channel::Whatsapp]);
+        assert_eq!(names, ["voice", "sms", "whatsapp"]);
     }
 }

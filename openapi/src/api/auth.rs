@@ -9,7 +9,7 @@ use maxai_core::{
 };
 use maxai_ports::{
     StoreError, UserId,
-    audit::{AuditContext, NewAuditEntry},
+    audit::NewAuditEntry,
     tenancy::{RefreshToken, User},
 };
 use poem_openapi::{Object, OpenApi, payload::Json};
@@ -21,8 +21,8 @@ use super::{
 };
 use crate::{
     error::{ApiError, ApiResult},
-    middleware::{current_client_addr, current_request_id},
-    state::AppState,
+    middleware::current_client_addr,
+    state::{AppState, audit_context_of},
 };
 
 pub struct AuthApi(pub Arc<AppState>);
@@ -87,12 +87,8 @@ struct Me {
     scopes: Vec<String>,
 }
 
-fn system_context(actor: String) -> AuditContext {
-    AuditContext { actor, request_id: current_request_id(), client_addr: current_client_addr() }
-}
-
 impl AuthApi {
-    async fn issue_session(&self, user: &User, family: uuid::Uuid) -> ApiResult<(TokenPair, RefreshToken)> {
+    fn issue_session(&self, user: &User, family: uuid::Uuid) -> ApiResult<(TokenPair, RefreshToken)> {
         let now = Utc::now();
         let access_token = self.0.signer.issue(user.id, now).map_err(ApiError::internal)?;
         let (refresh_token, hash) = token::mint_refresh_token();
@@ -116,7 +112,7 @@ impl AuthApi {
 
     async fn audit_auth(&self, actor: String, action: &str, summary: serde_json::Value) -> ApiResult<()> {
         let entry = NewAuditEntry { tenant_id: None, action: action.into(), target: None, summary };
-        Ok(self.0.store.append_audit(entry, &system_context(actor)).await?)
+        Ok(self.0.store.append_audit(entry, &audit_context_of(actor)).await?)
     }
 }
 
@@ -160,7 +156,7 @@ impl AuthApi {
             }
         };
         self.0.throttle.succeeded(&email);
-        let (pair, stored) = self.issue_session(&user, uuid::Uuid::now_v7()).await?;
+        let (pair, stored) = self.issue_session(&user, uuid::Uuid::now_v7())?;
         self.0.store.insert_refresh_token(stored).await?;
         self.audit_auth(format!("user:{}", user.id), "auth.login", json!({})).await?;
         Ok(Json(pair))
@@ -189,7 +185,7 @@ impl AuthApi {
         if !user.active {
             return Err(ApiError::unauthenticated());
         }
-        let (pair, next) = self.issue_session(&user, stored.family_id).await?;
+        let (pair, next) = self.issue_session(&user, stored.family_id)?;
         match self.0.store.rotate_refresh_token(stored.id, now, next).await {
             Ok(()) => Ok(Json(pair)),
             Err(StoreError::Conflict(_)) => {
