@@ -52,17 +52,14 @@ impl AppState {
         }
         if token::is_own_token(bearer) {
             let user_id = self.signer.verify(bearer).map_err(|_| ApiError::unauthenticated())?;
-            let user = match self.store.get_user(user_id).await {
+            let (user, memberships) = match self.store.user_with_memberships(user_id).await {
                 Err(StoreError::NotFound) => return Err(ApiError::unauthenticated()),
                 other => other?,
             };
             if !user.active {
                 return Err(ApiError::unauthenticated());
             }
-            let grants = self
-                .store
-                .memberships_of(user.id)
-                .await?
+            let grants = memberships
                 .into_iter()
                 .map(|m| Grant { tenant: m.tenant_id, role: m.role, client: m.client_id })
                 .collect();

@@ -116,8 +116,9 @@ pub trait DirectoryStore: Send + Sync {
     async fn list_members(&self, tenant: TenantId, page: &PageRequest) -> StoreResult<Page<Member>>;
     /// The user's membership in the tenant.
     async fn membership(&self, tenant: TenantId, user: UserId) -> StoreResult<Membership>;
-    /// All of a user's memberships.
-    async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<Membership>>;
+    /// A user with all of their memberships, in one round trip (every authenticated request
+    /// needs both).
+    async fn user_with_memberships(&self, user: UserId) -> StoreResult<(User, Vec<Membership>)>;
     /// Changes a member's role and client scope.
     async fn update_member(
         &self,

@@ -155,16 +155,20 @@ impl DirectoryStore for SqlStore {
         Membership::try_from(row).map_err(|f| f.0)
     }
 
-    async fn memberships_of(&self, user: UserId) -> StoreResult<Vec<Membership>> {
-        let rows: Vec<MembershipRow> = with_conn!(self, |conn| {
-            Ok(memberships::table
-                .select(MembershipRow::as_select())
-                .filter(memberships::user_id.eq(user.to_string()))
+    async fn user_with_memberships(&self, user: UserId) -> StoreResult<(User, Vec<Membership>)> {
+        let rows: Vec<(UserRow, Option<MembershipRow>)> = with_conn!(self, |conn| {
+            Ok(users::table
+                .left_join(memberships::table)
+                .select((UserRow::as_select(), Option::<MembershipRow>::as_select()))
+                .filter(users::id.eq(user.to_string()))
                 .order(memberships::id)
                 .load(conn)
                 .await?)
         })?;
-        convert(rows).map_err(|f| f.0)
+        let mut rows = rows.into_iter();
+        let (first, membership) = rows.next().ok_or(StoreError::NotFound)?;
+        let memberships = membership.into_iter().chain(rows.filter_map(|(_, m)| m)).collect();
+        Ok((User::try_from(first).map_err(|f| f.0)?, convert(memberships).map_err(|f| f.0)?))
     }
 
     async fn update_member(

@@ -81,6 +81,28 @@ async fn deactivated_users_are_refused_at_once(app: TestApp) {
     assert_eq!(login(&app, "viewer@example.test", PASSWORD).await.0, 401);
 }
 
+async fn me_lists_every_membership_in_order(app: TestApp) {
+    let first = app.create_tenant("first").await;
+    let second = app.create_tenant("second").await;
+    let token = app.member(&first, "both@example.test", "viewer", None).await;
+    let (_, me) = app.call(&token, "GET", "/v1/me", None).await;
+    let user = me["user"]["id"].clone();
+    let body = json!({ "user_id": user, "role": "editor" });
+    assert_eq!(
+        app.call(&app.admin, "POST", &format!("/v1/tenants/{second}/members"), Some(body)).await.0,
+        200
+    );
+    let (_, me) = app.call(&token, "GET", "/v1/me", None).await;
+    let memberships: Vec<_> = me["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["tenant_id"].as_str().unwrap().to_owned(), m["role"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(memberships, [(first, "viewer".to_owned()), (second, "editor".to_owned())]);
+    assert_eq!(app.call(&token, "GET", "/v1/tenants/second/clients", None).await.0, 200);
+}
+
 async fn requests_without_credentials_are_401(app: TestApp) {
     let response = app.client.get("/v1/tenants").send().await;
     response.assert_status(poem::http::StatusCode::UNAUTHORIZED);
@@ -93,5 +115,6 @@ crate::on_both_databases!(
     refresh_rotates_and_reuse_revokes_the_session,
     logout_ends_the_session,
     deactivated_users_are_refused_at_once,
+    me_lists_every_membership_in_order,
     requests_without_credentials_are_401,
 );
