@@ -12,6 +12,8 @@ mod conn;
 mod credentials;
 mod directory;
 mod error;
+#[cfg(test)]
+mod migration_tests;
 mod rows;
 mod schema;
 mod settings;
