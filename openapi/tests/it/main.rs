@@ -12,4 +12,5 @@ mod errors;
 mod isolation;
 mod matrix;
 mod oidc;
+mod shutdown;
 mod tenancy;
