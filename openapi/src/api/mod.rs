@@ -9,6 +9,7 @@ mod clients;
 mod flags;
 mod health;
 mod members;
+mod ports;
 mod tenants;
 mod users;
 pub mod views;
@@ -31,6 +32,7 @@ pub type Api = (
     clients::ClientApi,
     agents::AgentApi,
     members::MemberApi,
+    ports::PortApi,
     api_keys::ApiKeyApi,
     audit::AuditApi,
     flags::FlagApi,
@@ -46,6 +48,7 @@ pub fn api(state: Arc<AppState>) -> Api {
         clients::ClientApi(state.clone()),
         agents::AgentApi(state.clone()),
         members::MemberApi(state.clone()),
+        ports::PortApi,
         api_keys::ApiKeyApi(state.clone()),
         audit::AuditApi(state.clone()),
         flags::FlagApi(state),
@@ -75,6 +78,8 @@ pub enum ApiTags {
     Audit,
     /// Feature flags.
     FeatureFlags,
+    /// The integration ports and their operations.
+    Ports,
 }
 
 /// `Authorization: Bearer <token>`: an access token from `/v1/auth/login`, an API key

@@ -216,6 +216,16 @@ async fn feature_flags_default_and_override(app: TestApp) {
     assert_eq!(status, 404);
 }
 
+async fn the_port_catalog_is_served_with_its_schemas(app: TestApp) {
+    assert_eq!(app.call("", "GET", "/v1/ports", None).await.0, 401);
+    let (status, ops) = app.call(&app.admin, "GET", "/v1/ports", None).await;
+    assert_eq!(status, 200);
+    let refund = ops.as_array().unwrap().iter().find(|op| op["id"] == "payments.refund").unwrap();
+    assert_eq!(refund["effect"], "financial");
+    assert_eq!(refund["input_schema"]["required"], json!(["payment_id"]));
+    assert_eq!(ops.as_array().unwrap().len(), maxai_ports::catalog::operations().count());
+}
+
 async fn health_readiness_and_metrics_answer(app: TestApp) {
     assert_eq!(app.call("", "GET", "/healthz", None).await.0, 200);
     assert_eq!(app.call("", "GET", "/readyz", None).await.0, 200);
@@ -233,5 +243,6 @@ crate::on_both_databases!(
     owners_guard_the_owner_role,
     every_write_is_audited_with_its_request_id,
     feature_flags_default_and_override,
+    the_port_catalog_is_served_with_its_schemas,
     health_readiness_and_metrics_answer,
 );
