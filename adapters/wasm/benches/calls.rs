@@ -15,6 +15,22 @@ const ADD: &str = r#"(component
   (core instance $i (instantiate $m))
   (func (export "add") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add"))))"#;
 
+/// A guest shaped like a real plugin: 17 pages (1.06 MiB) of linear memory, a bump `realloc`,
+/// and an export taking a string (as a JSON payload would be passed).
+const TEXT: &str = r#"(component
+  (core module $m
+    (memory (export "memory") 17)
+    (global $heap (mut i32) (i32.const 65536))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $at i32)
+      (local.set $at (global.get $heap))
+      (global.set $heap (i32.add (global.get $heap) (local.get 3)))
+      (local.get $at))
+    (func (export "len") (param i32 i32) (result i32) local.get 1))
+  (core instance $i (instantiate $m))
+  (func (export "len") (param "text" string) (result u32)
+    (canon lift (core func $i "len") (memory (core memory $i "memory")) (realloc (core func $i "realloc")))))"#;
+
 fn fresh_instance_per_call(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let host = PluginHost::new(HostSettings::default()).unwrap();
@@ -25,6 +41,15 @@ fn fresh_instance_per_call(c: &mut Criterion) {
             host.call::<(u32, u32), (u32,)>(&plugin, limits, "add", (1, 2)).await.unwrap().output
         })
     });
+    let text = host.load("text", TEXT.as_bytes()).unwrap();
+    for (label, size) in [("16 B", 16), ("100 KB", 100 * 1024)] {
+        let payload = "x".repeat(size);
+        c.bench_function(&format!("fresh instance (1 MiB memory) + call with a {label} string"), |b| {
+            b.to_async(&runtime).iter(|| async {
+                host.call::<(&str,), (u32,)>(&text, limits, "len", (payload.as_str(),)).await.unwrap().output
+            })
+        });
+    }
 }
 
 fn loading(c: &mut Criterion) {
