@@ -10,6 +10,16 @@ use serde_json::Value;
 
 use crate::call::{PortError, PortResult};
 
+/// The WIT package the ports are published as (`ports/wit`); a plugin exports the port `crm` as
+/// the interface `maxai:ports/crm@0.1.0`.
+pub const WIT_PACKAGE: &str = "maxai:ports@0.1.0";
+
+/// The name a component exports the interface `name` (a port, or `webhooks`) under.
+pub fn wit_interface(name: &str) -> String {
+    let (package, version) = WIT_PACKAGE.split_once('@').unwrap_or((WIT_PACKAGE, ""));
+    format!("{package}/{name}@{version}")
+}
+
 /// What an operation does to the world: flows and approvals treat the three differently (a
 /// financial operation may need a supervisor, a read may be retried freely).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

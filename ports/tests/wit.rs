@@ -16,7 +16,8 @@ fn package() -> (wit_parser::Resolve, wit_parser::PackageId) {
 fn the_wit_ports_match_the_rust_catalog() {
     let (resolve, package) = package();
     let package = &resolve.packages[package];
-    assert_eq!(package.name.to_string(), "maxai:ports@0.1.0");
+    assert_eq!(package.name.to_string(), catalog::WIT_PACKAGE);
+    assert_eq!(catalog::wit_interface("crm"), "maxai:ports/crm@0.1.0");
     let ports: BTreeSet<&str> = catalog::operations().map(|op| op.port).collect();
     for port in ports {
         let interface = package.interfaces.get(port).unwrap_or_else(|| panic!("no WIT interface `{port}`"));

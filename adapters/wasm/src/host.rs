@@ -18,6 +18,7 @@ use crate::{
     cache::CodeCache,
     error::PluginError,
     limits::{CallLimits, Limiter},
+    manifest::Manifest,
 };
 
 /// How the host is sized.
@@ -56,6 +57,7 @@ pub struct Plugin {
     name: Arc<str>,
     hash: Arc<str>,
     pre: InstancePre<CallState>,
+    manifest: Option<Arc<Manifest>>,
 }
 
 impl Plugin {
@@ -67,6 +69,11 @@ impl Plugin {
     /// SHA-256 of the component, hex.
     pub fn hash(&self) -> &str {
         &self.hash
+    }
+
+    /// Its manifest, when it was installed with one.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        self.manifest.as_deref()
     }
 }
 
@@ -144,7 +151,33 @@ impl PluginHost {
         }
         .map_err(|e| invalid(format!("{e:#}")))?;
         let pre = self.linker.instantiate_pre(&component).map_err(|e| invalid(format!("{e:#}")))?;
-        Ok(Plugin { name: name.into(), hash: hash.into(), pre })
+        Ok(Plugin { name: name.into(), hash: hash.into(), pre, manifest: None })
+    }
+
+    /// Loads a component under its manifest, refusing it unless it exports every interface the
+    /// manifest declares (each port, and `webhooks`). Only the interface names are checked here;
+    /// their functions are type-checked when the plugin is bound to its ports.
+    pub fn install(&self, manifest: Manifest, wasm: &[u8]) -> Result<Plugin, PluginError> {
+        let mut plugin = self.load(&manifest.id, wasm)?;
+        let component = plugin.pre.component().component_type();
+        let exported: Vec<&str> = component.exports(&self.engine).map(|(name, _)| name).collect();
+        let missing: Vec<String> = manifest
+            .required_exports()
+            .into_iter()
+            .filter(|name| !exported.contains(&name.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            return Err(PluginError::Invalid {
+                plugin: manifest.id,
+                message: format!(
+                    "the manifest declares {} but the component does not export it (it exports: {})",
+                    missing.join(", "),
+                    if exported.is_empty() { "nothing".to_owned() } else { exported.join(", ") }
+                ),
+            });
+        }
+        plugin.manifest = Some(Arc::new(manifest));
+        Ok(plugin)
     }
 
     /// Calls the export `function` of a fresh instance of `plugin` within `limits`.

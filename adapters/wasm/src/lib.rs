@@ -10,7 +10,9 @@ mod cache;
 mod error;
 mod host;
 mod limits;
+mod manifest;
 
 pub use error::PluginError;
 pub use host::{CallReport, HostSettings, Plugin, PluginHost};
 pub use limits::CallLimits;
+pub use manifest::{AllowedHost, ConfigKey, CredentialAttachment, Manifest, ManifestProblem};

@@ -40,6 +40,14 @@ const IMPORTS_UNKNOWN: &str = r#"(component
   (core instance $i (instantiate $m (with "host" (instance (export "read" (func $lowered))))))
   (func (export "run") (canon lift (core func $i "run"))))"#;
 
+/// Exports the messaging interface (with a stand-in function) and nothing else.
+const MESSAGING_ONLY: &str = r#"(component
+  (core module $m (func (export "f")))
+  (core instance $i (instantiate $m))
+  (func $f (canon lift (core func $i "f")))
+  (instance $messaging (export "ping" (func $f)))
+  (export "maxai:ports/messaging@0.1.0" (instance $messaging)))"#;
+
 fn host() -> PluginHost {
     PluginHost::new(HostSettings { max_instances: 64, ..HostSettings::default() }).unwrap()
 }
@@ -176,4 +184,26 @@ async fn compiled_code_is_cached_on_disk_by_component_and_engine() {
         second.call::<(u32, u32), (u32,)>(&again, limits(1000), "add", (2, 3)).await.unwrap().output,
         (5,)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn installing_checks_the_exports_against_the_manifest() {
+    let manifest = |webhooks: bool| {
+        maxai_wasm::Manifest::parse(&format!(
+            "id = \"texter\"\nversion = \"1.0.0\"\nports = [\"messaging\"]\nwebhooks = {webhooks}\n"
+        ))
+        .unwrap()
+    };
+    let host = host();
+    let installed = host.install(manifest(false), MESSAGING_ONLY.as_bytes()).unwrap();
+    assert_eq!(installed.name(), "texter");
+    assert_eq!(installed.manifest().map(|m| m.version.as_str()), Some("1.0.0"));
+    match host.install(manifest(true), MESSAGING_ONLY.as_bytes()) {
+        Err(PluginError::Invalid { message, .. }) => {
+            assert!(message.contains("maxai:ports/webhooks@0.1.0"), "{message}");
+            assert!(message.contains("it exports: maxai:ports/messaging@0.1.0"), "{message}");
+        }
+        other => panic!("installed: {:?}", other.map(|p| p.name().to_owned())),
+    }
+    assert!(matches!(host.install(manifest(false), ADD.as_bytes()), Err(PluginError::Invalid { .. })));
 }
