@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use maxai_wasm::{CallLimits, HostSettings, PluginHost};
+use maxai_wasm::{CallEnv, CallLimits, HostSettings, PluginHost};
 
 const ADD: &str = r#"(component
   (core module $m (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
@@ -38,7 +38,10 @@ fn fresh_instance_per_call(c: &mut Criterion) {
     let limits = CallLimits { deadline: Duration::from_secs(5), ..CallLimits::default() };
     c.bench_function("fresh instance + trivial call", |b| {
         b.to_async(&runtime).iter(|| async {
-            host.call::<(u32, u32), (u32,)>(&plugin, limits, "add", (1, 2)).await.unwrap().output
+            host.call::<(u32, u32), (u32,)>(&plugin, limits, &CallEnv::default(), "add", (1, 2))
+                .await
+                .unwrap()
+                .output
         })
     });
     let text = host.load("text", TEXT.as_bytes()).unwrap();
@@ -46,7 +49,10 @@ fn fresh_instance_per_call(c: &mut Criterion) {
         let payload = "x".repeat(size);
         c.bench_function(&format!("fresh instance (1 MiB memory) + call with a {label} string"), |b| {
             b.to_async(&runtime).iter(|| async {
-                host.call::<(&str,), (u32,)>(&text, limits, "len", (payload.as_str(),)).await.unwrap().output
+                host.call::<(&str,), (u32,)>(&text, limits, &CallEnv::default(), "len", (payload.as_str(),))
+                    .await
+                    .unwrap()
+                    .output
             })
         });
     }

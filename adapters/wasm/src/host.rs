@@ -17,6 +17,7 @@ use wasmtime::{
 use crate::{
     cache::CodeCache,
     error::PluginError,
+    imports::{CallEnv, Imports, LogLine},
     limits::{CallLimits, Limiter},
     manifest::Manifest,
 };
@@ -46,9 +47,11 @@ impl Default for HostSettings {
     }
 }
 
-/// What a store holds: only the limiter, so nothing can pass between calls or tenants.
+/// What a store holds: the limiter and this call's imports, so nothing can pass between calls or
+/// tenants.
 struct CallState {
     limiter: Limiter,
+    imports: Imports,
 }
 
 /// A loaded plugin: its code compiled and linked once, instantiated afresh for every call.
@@ -86,6 +89,8 @@ pub struct CallReport<R> {
     pub fuel_used: u64,
     /// Wall-clock time, instantiation included.
     pub elapsed: Duration,
+    /// What the plugin logged.
+    pub log: Vec<LogLine>,
 }
 
 /// Runs plugin components.
@@ -137,7 +142,10 @@ impl PluginHost {
             ),
             None => None,
         };
-        Ok(Self { linker: Linker::new(&engine), engine, cache, max_memory_bytes: settings.max_memory_bytes })
+        let mut linker = Linker::new(&engine);
+        crate::imports::link(&mut linker, |state: &mut CallState| &mut state.imports)
+            .map_err(|e| invalid(format!("host imports: {e}")))?;
+        Ok(Self { linker, engine, cache, max_memory_bytes: settings.max_memory_bytes })
     }
 
     /// Compiles (or loads from the cache) and links a component. A component that imports
@@ -180,11 +188,13 @@ impl PluginHost {
         Ok(plugin)
     }
 
-    /// Calls the export `function` of a fresh instance of `plugin` within `limits`.
+    /// Calls the export `function` of a fresh instance of `plugin` within `limits`, with what
+    /// `env` gives its imports.
     pub async fn call<P, R>(
         &self,
         plugin: &Plugin,
         limits: CallLimits,
+        env: &CallEnv,
         function: &str,
         params: P,
     ) -> Result<CallReport<R>, PluginError>
@@ -194,7 +204,8 @@ impl PluginHost {
     {
         let started = Instant::now();
         let memory_bytes = limits.memory_bytes.min(self.max_memory_bytes);
-        let mut store = Store::new(&self.engine, CallState { limiter: Limiter::new(memory_bytes) });
+        let imports = Imports { env: env.clone(), log: Vec::new() };
+        let mut store = Store::new(&self.engine, CallState { limiter: Limiter::new(memory_bytes), imports });
         store.limiter(|state| &mut state.limiter);
         let failed = |message: String| PluginError::Trap { plugin: plugin.name().into(), message };
         store.set_fuel(limits.fuel).map_err(|e| failed(e.to_string()))?;
@@ -237,7 +248,8 @@ impl PluginHost {
             }
         };
         let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(limits.fuel));
-        Ok(CallReport { output, fuel_used, elapsed: started.elapsed() })
+        let log = std::mem::take(&mut store.data_mut().imports.log);
+        Ok(CallReport { output, fuel_used, elapsed: started.elapsed(), log })
     }
 }
 

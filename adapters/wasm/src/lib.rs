@@ -2,17 +2,19 @@
 //! instance with a wall-clock deadline, a fuel budget and a memory cap, so a plugin that loops,
 //! traps or grows without bound fails that call only.
 //!
-//! What it does not do yet: link the host imports of `ports/wit` (http, log, crypto, config) or
-//! present plugins as the port traits; this crate is the sandbox those build on. It is the only
-//! crate that knows wasmtime.
+//! The host imports of `ports/wit` are linked (log, crypto, config; outbound HTTP refuses every
+//! request until the egress policy lands). Presenting plugins as the port traits comes next. It
+//! is the only crate that knows wasmtime.
 
 mod cache;
 mod error;
 mod host;
+mod imports;
 mod limits;
 mod manifest;
 
 pub use error::PluginError;
 pub use host::{CallReport, HostSettings, Plugin, PluginHost};
+pub use imports::{CallEnv, LogLine};
 pub use limits::CallLimits;
 pub use manifest::{AllowedHost, ConfigKey, CredentialAttachment, Manifest, ManifestProblem};

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use maxai_wasm::{CallLimits, HostSettings, PluginError, PluginHost};
+use maxai_wasm::{CallEnv, CallLimits, HostSettings, PluginError, PluginHost};
 
 const LOOP: &str = r#"(component
   (core module $m (func (export "run") (loop $again (br $again))))
@@ -61,10 +61,14 @@ async fn a_call_returns_its_output_and_the_fuel_it_used() {
     let host = host();
     let add = host.load("add", ADD.as_bytes()).unwrap();
     assert_eq!(add.hash().len(), 64);
-    let report = host.call::<(u32, u32), (u32,)>(&add, limits(1000), "add", (40, 2)).await.unwrap();
+    let report = host
+        .call::<(u32, u32), (u32,)>(&add, limits(1000), &CallEnv::default(), "add", (40, 2))
+        .await
+        .unwrap();
     assert_eq!(report.output, (42,));
     assert!(report.fuel_used > 0);
-    let missing = host.call::<(u32, u32), (u32,)>(&add, limits(1000), "subtract", (1, 1)).await;
+    let missing =
+        host.call::<(u32, u32), (u32,)>(&add, limits(1000), &CallEnv::default(), "subtract", (1, 1)).await;
     assert!(matches!(missing, Err(PluginError::Invalid { .. })), "{missing:?}");
 }
 
@@ -73,7 +77,7 @@ async fn an_endless_loop_stops_within_100_ms_of_its_deadline() {
     let host = host();
     let looping = host.load("loop", LOOP.as_bytes()).unwrap();
     let started = Instant::now();
-    let result = host.call::<(), ()>(&looping, limits(200), "run", ()).await;
+    let result = host.call::<(), ()>(&looping, limits(200), &CallEnv::default(), "run", ()).await;
     let elapsed = started.elapsed();
     assert!(matches!(result, Err(PluginError::Deadline { .. })), "{result:?}");
     assert!(
@@ -87,7 +91,7 @@ async fn fuel_runs_out_before_the_deadline_when_the_budget_is_small() {
     let host = host();
     let looping = host.load("loop", LOOP.as_bytes()).unwrap();
     let budget = CallLimits { fuel: 1_000_000, ..limits(5000) };
-    let result = host.call::<(), ()>(&looping, budget, "run", ()).await;
+    let result = host.call::<(), ()>(&looping, budget, &CallEnv::default(), "run", ()).await;
     assert_eq!(result, Err(PluginError::OutOfFuel { plugin: "loop".into(), budget: 1_000_000 }));
 }
 
@@ -96,18 +100,18 @@ async fn memory_past_the_cap_is_a_memory_error() {
     let host = host();
     let greedy = host.load("greedy", GREEDY.as_bytes()).unwrap();
     let capped = CallLimits { memory_bytes: 16 << 20, ..limits(1000) };
-    let result = host.call::<(), ()>(&greedy, capped, "run", ()).await;
+    let result = host.call::<(), ()>(&greedy, capped, &CallEnv::default(), "run", ()).await;
     assert_eq!(result, Err(PluginError::MemoryLimit { plugin: "greedy".into(), limit_bytes: 16 << 20 }));
     // with room, the same plugin succeeds: the cap, not the plugin, made the difference
     let roomy = CallLimits { memory_bytes: 64 << 20, ..limits(1000) };
-    assert!(host.call::<(), ()>(&greedy, roomy, "run", ()).await.is_ok());
+    assert!(host.call::<(), ()>(&greedy, roomy, &CallEnv::default(), "run", ()).await.is_ok());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trap_is_a_trap_error_and_the_next_call_is_unaffected() {
     let host = host();
     let traps = host.load("traps", TRAPS.as_bytes()).unwrap();
-    let result = host.call::<(), ()>(&traps, limits(1000), "run", ()).await;
+    let result = host.call::<(), ()>(&traps, limits(1000), &CallEnv::default(), "run", ()).await;
     match result {
         Err(PluginError::Trap { plugin, message }) => {
             assert_eq!(plugin, "traps");
@@ -117,7 +121,10 @@ async fn a_trap_is_a_trap_error_and_the_next_call_is_unaffected() {
     }
     let add = host.load("add", ADD.as_bytes()).unwrap();
     assert_eq!(
-        host.call::<(u32, u32), (u32,)>(&add, limits(1000), "add", (1, 2)).await.unwrap().output,
+        host.call::<(u32, u32), (u32,)>(&add, limits(1000), &CallEnv::default(), "add", (1, 2))
+            .await
+            .unwrap()
+            .output,
         (3,)
     );
 }
@@ -143,20 +150,30 @@ async fn one_tenants_loop_does_not_slow_another_tenants_calls() {
     };
     let mut baseline = vec![];
     for _ in 0..200 {
-        baseline
-            .push(host.call::<(u32, u32), (u32,)>(&add, limits(1000), "add", (1, 1)).await.unwrap().elapsed);
+        baseline.push(
+            host.call::<(u32, u32), (u32,)>(&add, limits(1000), &CallEnv::default(), "add", (1, 1))
+                .await
+                .unwrap()
+                .elapsed,
+        );
     }
     let spinning = {
         let (host, looping) = (host.clone(), looping.clone());
         // unlimited fuel: the deadline is what stops it
         let budget = CallLimits { fuel: u64::MAX, ..limits(1500) };
-        tokio::spawn(async move { host.call::<(), ()>(&looping, budget, "run", ()).await })
+        tokio::spawn(
+            async move { host.call::<(), ()>(&looping, budget, &CallEnv::default(), "run", ()).await },
+        )
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
     let mut during = vec![];
     for _ in 0..200 {
-        during
-            .push(host.call::<(u32, u32), (u32,)>(&add, limits(1000), "add", (1, 1)).await.unwrap().elapsed);
+        during.push(
+            host.call::<(u32, u32), (u32,)>(&add, limits(1000), &CallEnv::default(), "add", (1, 1))
+                .await
+                .unwrap()
+                .elapsed,
+        );
     }
     assert!(!spinning.is_finished(), "the loop must still be running while we measure");
     let (before, under_load) = (median(baseline), median(during));
@@ -181,7 +198,11 @@ async fn compiled_code_is_cached_on_disk_by_component_and_engine() {
     let second = PluginHost::new(settings).unwrap();
     let again = second.load("add", ADD.as_bytes()).unwrap();
     assert_eq!(
-        second.call::<(u32, u32), (u32,)>(&again, limits(1000), "add", (2, 3)).await.unwrap().output,
+        second
+            .call::<(u32, u32), (u32,)>(&again, limits(1000), &CallEnv::default(), "add", (2, 3))
+            .await
+            .unwrap()
+            .output,
         (5,)
     );
 }

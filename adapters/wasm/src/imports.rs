@@ -1,0 +1,198 @@
+//! What the host offers a plugin, linked from the WIT package (`ports/wit/host.wit`): the step's
+//! log, signature checks with secrets the plugin names but never reads, its non-secret
+//! configuration, and outbound HTTP.
+//!
+//! Outbound HTTP refuses every request for now: the egress policy (allowlist, address checks,
+//! redirects, size caps) and credential attachment arrive with the connections work, and until
+//! then a plugin gets a clear `denied`, never an open network.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use hmac::{Hmac, Mac as _};
+use sha2::Digest as _;
+
+wasmtime::component::bindgen!({
+    path: "../../ports/wit",
+    world: "maxai:ports/host",
+    imports: { default: async },
+});
+
+pub(crate) use maxai::ports::log::Level;
+use maxai::ports::{config, crypto, http, log};
+
+/// Most log lines one call keeps, and the longest line.
+const MAX_LOG_LINES: usize = 200;
+const MAX_LOG_LINE: usize = 2048;
+
+/// What one call may reach through its imports, given by the caller of the plugin.
+#[derive(Clone, Debug, Default)]
+pub struct CallEnv {
+    /// Secrets by the name a plugin may use in `verify-hmac` (webhook signing secrets).
+    pub secrets: Arc<BTreeMap<String, Vec<u8>>>,
+    /// The plugin's non-secret configuration for this tenant.
+    pub config: Arc<BTreeMap<String, String>>,
+}
+
+/// A line the plugin logged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    /// `debug`, `info`, `warn` or `error`.
+    pub level: &'static str,
+    /// What it said (cut at 2 KiB).
+    pub message: String,
+}
+
+/// The imports' side of a call's state.
+#[derive(Default)]
+pub(crate) struct Imports {
+    pub(crate) env: CallEnv,
+    pub(crate) log: Vec<LogLine>,
+}
+
+impl log::Host for Imports {
+    async fn log(&mut self, level: Level, mut message: String) {
+        if self.log.len() >= MAX_LOG_LINES {
+            return;
+        }
+        if message.len() > MAX_LOG_LINE {
+            let mut cut = MAX_LOG_LINE;
+            while !message.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            message.truncate(cut);
+        }
+        let level = match level {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        };
+        self.log.push(LogLine { level, message });
+    }
+}
+
+impl config::Host for Imports {
+    async fn get(&mut self, key: String) -> Option<String> {
+        self.env.config.get(&key).cloned()
+    }
+
+    async fn all(&mut self) -> Vec<(String, String)> {
+        self.env.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+}
+
+impl crypto::Host for Imports {
+    async fn verify_hmac(
+        &mut self,
+        secret_ref: String,
+        algorithm: crypto::HmacAlgorithm,
+        message: Vec<u8>,
+        signature: Vec<u8>,
+    ) -> bool {
+        let Some(secret) = self.env.secrets.get(&secret_ref) else { return false };
+        // `verify_slice` compares in constant time
+        match algorithm {
+            crypto::HmacAlgorithm::Sha1 => Hmac::<sha1::Sha1>::new_from_slice(secret)
+                .is_ok_and(|mac| mac.chain_update(&message).verify_slice(&signature).is_ok()),
+            crypto::HmacAlgorithm::Sha256 => Hmac::<sha2::Sha256>::new_from_slice(secret)
+                .is_ok_and(|mac| mac.chain_update(&message).verify_slice(&signature).is_ok()),
+            crypto::HmacAlgorithm::Sha512 => Hmac::<sha2::Sha512>::new_from_slice(secret)
+                .is_ok_and(|mac| mac.chain_update(&message).verify_slice(&signature).is_ok()),
+        }
+    }
+
+    async fn verify_ed25519(&mut self, public_key: Vec<u8>, message: Vec<u8>, signature: Vec<u8>) -> bool {
+        let (Ok(key), Ok(signature)) =
+            (<[u8; 32]>::try_from(public_key.as_slice()), ed25519_dalek::Signature::from_slice(&signature))
+        else {
+            return false;
+        };
+        ed25519_dalek::VerifyingKey::from_bytes(&key)
+            .is_ok_and(|key| key.verify_strict(&message, &signature).is_ok())
+    }
+
+    async fn verify_rsa_sha256(
+        &mut self,
+        public_key_pem: String,
+        message: Vec<u8>,
+        signature: Vec<u8>,
+    ) -> bool {
+        use rsa::{pkcs8::DecodePublicKey as _, signature::Verifier as _};
+        let Ok(key) = rsa::RsaPublicKey::from_public_key_pem(&public_key_pem) else { return false };
+        let Ok(signature) = rsa::pkcs1v15::Signature::try_from(signature.as_slice()) else { return false };
+        rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key).verify(&message, &signature).is_ok()
+    }
+
+    async fn sha256(&mut self, data: Vec<u8>) -> Vec<u8> {
+        sha2::Sha256::digest(&data).to_vec()
+    }
+}
+
+impl http::Host for Imports {
+    async fn send(&mut self, request: http::Request) -> Result<http::Response, http::HttpError> {
+        let host =
+            request.url.split("://").nth(1).and_then(|rest| rest.split(['/', '?', ':']).next()).unwrap_or("");
+        Err(http::HttpError::Denied(format!("outbound HTTP to `{host}` is not enabled on this host yet")))
+    }
+}
+
+/// Links every import into `linker`.
+pub(crate) fn link<T: 'static + Send>(
+    linker: &mut wasmtime::component::Linker<T>,
+    imports: fn(&mut T) -> &mut Imports,
+) -> wasmtime::Result<()> {
+    // the world is called `host`; bindgen names its struct `Host_` to keep clear of the traits
+    Host_::add_to_linker::<T, wasmtime::component::HasSelf<Imports>>(linker, imports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto::Host as _;
+    use http::Host as _;
+
+    #[tokio::test]
+    async fn outbound_http_is_refused_naming_the_host() {
+        let request = http::Request {
+            method: "GET".into(),
+            url: "https://api.twilio.com/2010-04-01/Accounts".into(),
+            headers: vec![],
+            body: None,
+            timeout_ms: None,
+        };
+        match Imports::default().send(request).await {
+            Err(http::HttpError::Denied(message)) => {
+                assert!(message.contains("`api.twilio.com`"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn ed25519_signatures_verify_only_for_their_key_and_message() {
+        use ed25519_dalek::Signer as _;
+        let signing = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let public = signing.verifying_key().to_bytes().to_vec();
+        let signature = signing.sign(b"payload").to_bytes().to_vec();
+        let mut imports = Imports::default();
+        assert!(imports.verify_ed25519(public.clone(), b"payload".to_vec(), signature.clone()).await);
+        assert!(!imports.verify_ed25519(public.clone(), b"payloaD".to_vec(), signature.clone()).await);
+        let other = ed25519_dalek::SigningKey::from_bytes(&[8; 32]).verifying_key().to_bytes().to_vec();
+        assert!(!imports.verify_ed25519(other, b"payload".to_vec(), signature).await);
+        assert!(
+            !imports.verify_ed25519(public, b"payload".to_vec(), vec![0; 3]).await,
+            "malformed signature"
+        );
+    }
+
+    #[tokio::test]
+    async fn sha256_and_unknown_secrets() {
+        let mut imports = Imports::default();
+        assert_eq!(
+            hex::encode(imports.sha256(b"abc".to_vec()).await),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let unknown = imports.verify_hmac("nope".into(), crypto::HmacAlgorithm::Sha256, vec![], vec![]).await;
+        assert!(!unknown, "an unknown secret never verifies");
+    }
+}
