@@ -195,4 +195,22 @@ mod tests {
         let unknown = imports.verify_hmac("nope".into(), crypto::HmacAlgorithm::Sha256, vec![], vec![]).await;
         assert!(!unknown, "an unknown secret never verifies");
     }
+
+    /// A public key and an RSASSA-PKCS1-v1_5 SHA-256 signature of `payload`, made with
+    /// `openssl dgst -sha256 -sign` (the scheme of GoHighLevel's legacy `x-wh-signature`).
+    const RSA_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAouuUTjZvE+POQQpy7VC1\nmTZaYhusEDNOaYHfcwgiFIDR7yxhqkhadCUpPUI5Xgx5CluB1kDxX8IYoPzo9Zsj\nIKPHLiRPRSLu834Hd5/73BDHqAolLnkzkd53/M+bCWYVOhj1DQ3H2mLRCiUZczXL\nar3j/CLhriw1wT7BSc+My2oNDurccw66UrRXtW89UR/J01uQ0jlKsYndlfmRe1S4\nXXBH9AD9PJ9PS5+xMIXZcy7VoSqYZ4lcGR40OCHuONUcDG9Hz4iu1ekwFyUj5Rku\nJFmvH1D18Suursf72PKhzx78h+kx+LrAJZgoF90PIVdwfBxpPhA5asc3fNO5AGQw\nzwIDAQAB\n-----END PUBLIC KEY-----\n";
+    const RSA_SIGNATURE_OF_PAYLOAD: &str = "66a96630550347586396c7e7283a769744c4618a220718caeec994d5d8eeb98d8be8de16cd7e1469a2a73924cdd9da07b65b14e37354d71f442e0dd8c61dca6bf90ec69b2758167ddc8e4ffb8a1322fd5d77fcee72562cbac735dbc688096403374c2a759e232a55416ba7e3091fb05d785e2801c8f3c21d0f689f08672570eca1cb121e4d05755c55355e21d0a92b7439910e83dd08ea7fd55e9551baa5e91c56691364284f77e5be28b2079936ad7330cebd0a19934554c60efd1b5c6f459106a793acb166939b4b6782465704460162483e7da4a7ee9ec40fa0994f5162470a8658d434e59eb7f240fb836687a6b7d17f855d0ddd12df0711899132472c65";
+
+    #[tokio::test]
+    async fn rsa_sha256_signatures_made_by_openssl_verify() {
+        let signature = hex::decode(RSA_SIGNATURE_OF_PAYLOAD).unwrap();
+        let mut imports = Imports::default();
+        let key = RSA_PUBLIC_KEY.to_owned();
+        assert!(imports.verify_rsa_sha256(key.clone(), b"payload".to_vec(), signature.clone()).await);
+        assert!(!imports.verify_rsa_sha256(key.clone(), b"payloaD".to_vec(), signature.clone()).await);
+        let mut tampered = signature.clone();
+        tampered[10] ^= 1;
+        assert!(!imports.verify_rsa_sha256(key, b"payload".to_vec(), tampered).await);
+        assert!(!imports.verify_rsa_sha256("not a key".into(), b"payload".to_vec(), signature).await);
+    }
 }
