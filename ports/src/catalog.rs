@@ -97,8 +97,9 @@ pub fn encode<T: Serialize>(output: T) -> PortResult<Value> {
 }
 
 /// Declares a port: its trait (one async method per operation, each taking the
-/// [`CallContext`](crate::call::CallContext) first), its `OPERATIONS` for the catalog, and
-/// `invoke`, which runs an operation by name on JSON.
+/// [`CallContext`](crate::call::CallContext) first), its implementation for every
+/// [`ViaJson`](crate::adapter::ViaJson) adapter, its `OPERATIONS` for the catalog, and `invoke`,
+/// which runs an operation by name on JSON.
 macro_rules! define_port {
     (
         $(#[$meta:meta])*
@@ -131,6 +132,21 @@ macro_rules! define_port {
                 output_schema: || schemars::schema_for!($output),
             },
         )*];
+
+        #[async_trait::async_trait]
+        impl<A: $crate::adapter::JsonAdapter> $trait for $crate::adapter::ViaJson<A> {
+            $(
+                async fn $op(
+                    &self,
+                    call: &$crate::call::CallContext,
+                    input: $input,
+                ) -> $crate::call::PortResult<$output> {
+                    const OPERATION: &str = concat!($port, ".", stringify!($op));
+                    let output = self.0.call_json(call, OPERATION, $crate::catalog::encode(input)?).await?;
+                    $crate::adapter::decode_output(OPERATION, output)
+                }
+            )*
+        }
 
         /// Runs the operation `name` of the port on a JSON input and returns its JSON output.
         pub async fn invoke(
@@ -270,5 +286,52 @@ mod tests {
         let no_such = crate::messaging::invoke(&port, &call, "fax", serde_json::json!({})).await;
         assert_eq!(no_such, Err(PortError::UnknownOperation { operation: "messaging.fax".into() }));
         assert_eq!(port.0.lock().unwrap().len(), 1, "refused inputs reach no adapter");
+    }
+
+    /// A JSON adapter that answers every operation with what it is given under its name.
+    struct Canned(serde_json::Map<String, Value>);
+
+    #[async_trait::async_trait]
+    impl crate::adapter::JsonAdapter for Canned {
+        async fn call_json(
+            &self,
+            call: &crate::call::CallContext,
+            operation: &'static str,
+            input: Value,
+        ) -> PortResult<Value> {
+            assert_eq!(call.idempotency_key, "k");
+            assert!(input.is_object(), "the input arrives as JSON: {input}");
+            self.0.get(operation).cloned().ok_or(PortError::NotFound { message: operation.into() })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_json_adapter_is_every_port_and_a_wrong_answer_is_its_failure() {
+        use crate::messaging::Messaging as _;
+        let receipt = serde_json::json!({ "id": "SM1", "status": "sent", "segments": 2, "error_code": null });
+        let adapter = crate::adapter::ViaJson(Canned(serde_json::Map::from_iter([
+            ("messaging.send_message".to_owned(), receipt),
+            ("messaging.get_message_status".to_owned(), serde_json::json!({ "id": "SM1", "status": "lost" })),
+        ])));
+        let call = crate::call::CallContext {
+            tenant: crate::TenantId::new(),
+            client: None,
+            agent: None,
+            idempotency_key: "k".into(),
+        };
+        let input = crate::messaging::SendMessage {
+            to: "+15551230000".into(),
+            from: None,
+            body: "hi".into(),
+            media_urls: vec![],
+        };
+        let sent = adapter.send_message(&call, input).await.unwrap();
+        assert_eq!((sent.status, sent.segments), (crate::messaging::MessageStatus::Sent, Some(2)));
+        let wrong =
+            adapter.get_message_status(&call, crate::messaging::GetMessageStatus { id: "SM1".into() }).await;
+        assert!(
+            matches!(&wrong, Err(PortError::Adapter { message }) if message.contains("messaging.get_message_status") && message.contains("lost")),
+            "{wrong:?}"
+        );
     }
 }

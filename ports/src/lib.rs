@@ -5,6 +5,7 @@
 //! This crate knows no framework: no diesel, poem, wasmtime or HTTP client types appear here, so
 //! `core` can be tested against in-memory implementations and run against either database.
 
+pub mod adapter;
 pub mod audit;
 pub mod calendar;
 pub mod call;
