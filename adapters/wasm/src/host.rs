@@ -16,6 +16,7 @@ use wasmtime::{
 
 use crate::{
     cache::CodeCache,
+    egress::{Egress, EgressSettings, HttpCall},
     error::PluginError,
     imports::{CallEnv, Imports, LogLine},
     limits::{CallLimits, Limiter},
@@ -34,6 +35,8 @@ pub struct HostSettings {
     pub epoch_tick: Duration,
     /// Where compiled components are kept; nothing is kept when absent.
     pub cache_dir: Option<PathBuf>,
+    /// Where plugins may send requests.
+    pub egress: EgressSettings,
 }
 
 impl Default for HostSettings {
@@ -43,6 +46,7 @@ impl Default for HostSettings {
             max_memory_bytes: 64 << 20,
             epoch_tick: Duration::from_millis(10),
             cache_dir: None,
+            egress: EgressSettings::default(),
         }
     }
 }
@@ -91,6 +95,9 @@ pub struct CallReport<R> {
     pub elapsed: Duration,
     /// What the plugin logged.
     pub log: Vec<LogLine>,
+    /// Every request the plugin sent or tried to send, in order (one per redirect followed).
+    /// The caller writes the `Denied` ones to the audit log: this crate has no database.
+    pub http: Vec<HttpCall>,
 }
 
 /// Runs plugin components.
@@ -99,6 +106,7 @@ pub struct PluginHost {
     linker: Linker<CallState>,
     cache: Option<CodeCache>,
     max_memory_bytes: usize,
+    egress: Arc<Egress>,
 }
 
 impl PluginHost {
@@ -145,7 +153,8 @@ impl PluginHost {
         let mut linker = Linker::new(&engine);
         crate::imports::link(&mut linker, |state: &mut CallState| &mut state.imports)
             .map_err(|e| invalid(format!("host imports: {e}")))?;
-        Ok(Self { linker, engine, cache, max_memory_bytes: settings.max_memory_bytes })
+        let egress = Arc::new(Egress::new(settings.egress).map_err(invalid)?);
+        Ok(Self { linker, engine, cache, max_memory_bytes: settings.max_memory_bytes, egress })
     }
 
     /// Compiles (or loads from the cache) and links a component. A component that imports
@@ -204,7 +213,12 @@ impl PluginHost {
     {
         let started = Instant::now();
         let memory_bytes = limits.memory_bytes.min(self.max_memory_bytes);
-        let imports = Imports { env: env.clone(), log: Vec::new() };
+        let imports = Imports::new(
+            env.clone(),
+            self.egress.clone(),
+            plugin.manifest.clone(),
+            Some(started + limits.deadline),
+        );
         let mut store = Store::new(&self.engine, CallState { limiter: Limiter::new(memory_bytes), imports });
         store.limiter(|state| &mut state.limiter);
         let failed = |message: String| PluginError::Trap { plugin: plugin.name().into(), message };
@@ -249,7 +263,8 @@ impl PluginHost {
         };
         let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(limits.fuel));
         let log = std::mem::take(&mut store.data_mut().imports.log);
-        Ok(CallReport { output, fuel_used, elapsed: started.elapsed(), log })
+        let http = std::mem::take(&mut store.data_mut().imports.http);
+        Ok(CallReport { output, fuel_used, elapsed: started.elapsed(), log, http })
     }
 }
 

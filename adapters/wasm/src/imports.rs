@@ -2,11 +2,11 @@
 //! log, signature checks with secrets the plugin names but never reads, its non-secret
 //! configuration, and outbound HTTP.
 //!
-//! Outbound HTTP refuses every request for now: the egress policy (allowlist, address checks,
-//! redirects, size caps) and credential attachment arrive with the connections work, and until
-//! then a plugin gets a clear `denied`, never an open network.
+//! Outbound HTTP goes through the egress policy of `egress.rs`: only to the hosts the plugin's
+//! manifest allows (none without a manifest), never to internal or metadata addresses, with the
+//! tenant's credentials attached by the host. Every attempt is recorded for the call's report.
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::{collections::BTreeMap, sync::Arc, time::Instant};
 
 use hmac::{Hmac, Mac as _};
 use sha2::Digest as _;
@@ -17,8 +17,13 @@ wasmtime::component::bindgen!({
     imports: { default: async },
 });
 
-pub(crate) use maxai::ports::log::Level;
-use maxai::ports::{config, crypto, http, log};
+use maxai::ports::{config, crypto, log};
+pub(crate) use maxai::ports::{http, log::Level};
+
+use crate::{
+    egress::{Credential, Egress, HttpCall, Scope},
+    manifest::Manifest,
+};
 
 /// Most log lines one call keeps, and the longest line.
 const MAX_LOG_LINES: usize = 200;
@@ -31,6 +36,9 @@ pub struct CallEnv {
     pub secrets: Arc<BTreeMap<String, Vec<u8>>>,
     /// The plugin's non-secret configuration for this tenant.
     pub config: Arc<BTreeMap<String, String>>,
+    /// The tenant's credentials for the plugin's hosts, by the host pattern of the manifest
+    /// (`api.twilio.com`, `*.example.com`); the host attaches them, the plugin never reads them.
+    pub credentials: Arc<BTreeMap<String, Credential>>,
 }
 
 /// A line the plugin logged.
@@ -43,10 +51,30 @@ pub struct LogLine {
 }
 
 /// The imports' side of a call's state.
-#[derive(Default)]
 pub(crate) struct Imports {
     pub(crate) env: CallEnv,
     pub(crate) log: Vec<LogLine>,
+    /// The host's HTTP client and egress settings.
+    egress: Arc<Egress>,
+    /// The plugin's manifest, for its allowed hosts.
+    manifest: Option<Arc<Manifest>>,
+    /// When the call must be over.
+    deadline: Option<Instant>,
+    /// Every request the plugin sent or tried to send.
+    pub(crate) http: Vec<HttpCall>,
+}
+
+impl Imports {
+    /// One call's imports: what `env` gives, the host's egress, the plugin's manifest (its
+    /// allowed hosts) and the call's deadline.
+    pub(crate) fn new(
+        env: CallEnv,
+        egress: Arc<Egress>,
+        manifest: Option<Arc<Manifest>>,
+        deadline: Option<Instant>,
+    ) -> Self {
+        Self { env, log: Vec::new(), egress, manifest, deadline, http: Vec::new() }
+    }
 }
 
 impl log::Host for Imports {
@@ -130,9 +158,9 @@ impl crypto::Host for Imports {
 
 impl http::Host for Imports {
     async fn send(&mut self, request: http::Request) -> Result<http::Response, http::HttpError> {
-        let host =
-            request.url.split("://").nth(1).and_then(|rest| rest.split(['/', '?', ':']).next()).unwrap_or("");
-        Err(http::HttpError::Denied(format!("outbound HTTP to `{host}` is not enabled on this host yet")))
+        let hosts = self.manifest.as_deref().map_or(&[][..], |manifest| manifest.hosts.as_slice());
+        let scope = Scope { hosts, credentials: &self.env.credentials, deadline: self.deadline };
+        self.egress.send(&scope, request, &mut self.http).await
     }
 }
 
@@ -151,21 +179,32 @@ mod tests {
     use crypto::Host as _;
     use http::Host as _;
 
+    fn imports() -> Imports {
+        let egress = Egress::new(crate::egress::EgressSettings::default()).unwrap();
+        Imports::new(CallEnv::default(), Arc::new(egress), None, None)
+    }
+
     #[tokio::test]
-    async fn outbound_http_is_refused_naming_the_host() {
+    async fn outbound_http_without_a_manifest_is_refused_naming_the_host() {
         let request = http::Request {
             method: "GET".into(),
-            url: "https://api.twilio.com/2010-04-01/Accounts".into(),
+            url: "https://api.twilio.com/2010-04-01/Accounts?PageSize=5".into(),
             headers: vec![],
             body: None,
             timeout_ms: None,
         };
-        match Imports::default().send(request).await {
+        let mut imports = imports();
+        match imports.send(request).await {
             Err(http::HttpError::Denied(message)) => {
                 assert!(message.contains("`api.twilio.com`"), "{message}")
             }
             other => panic!("{other:?}"),
         }
+        let [call] = imports.http.as_slice() else { panic!("{:?}", imports.http) };
+        assert_eq!((call.host.as_str(), call.path.as_str()), ("api.twilio.com", "/2010-04-01/Accounts"));
+        assert!(
+            matches!(&call.outcome, crate::egress::HttpOutcome::Denied(m) if m.contains("api.twilio.com"))
+        );
     }
 
     #[tokio::test]
@@ -174,7 +213,7 @@ mod tests {
         let signing = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
         let public = signing.verifying_key().to_bytes().to_vec();
         let signature = signing.sign(b"payload").to_bytes().to_vec();
-        let mut imports = Imports::default();
+        let mut imports = imports();
         assert!(imports.verify_ed25519(public.clone(), b"payload".to_vec(), signature.clone()).await);
         assert!(!imports.verify_ed25519(public.clone(), b"payloaD".to_vec(), signature.clone()).await);
         let other = ed25519_dalek::SigningKey::from_bytes(&[8; 32]).verifying_key().to_bytes().to_vec();
@@ -187,7 +226,7 @@ mod tests {
 
     #[tokio::test]
     async fn sha256_and_unknown_secrets() {
-        let mut imports = Imports::default();
+        let mut imports = imports();
         assert_eq!(
             hex::encode(imports.sha256(b"abc".to_vec()).await),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -204,7 +243,7 @@ mod tests {
     #[tokio::test]
     async fn rsa_sha256_signatures_made_by_openssl_verify() {
         let signature = hex::decode(RSA_SIGNATURE_OF_PAYLOAD).unwrap();
-        let mut imports = Imports::default();
+        let mut imports = imports();
         let key = RSA_PUBLIC_KEY.to_owned();
         assert!(imports.verify_rsa_sha256(key.clone(), b"payload".to_vec(), signature.clone()).await);
         assert!(!imports.verify_rsa_sha256(key.clone(), b"payloaD".to_vec(), signature.clone()).await);

@@ -2,17 +2,20 @@
 //! instance with a wall-clock deadline, a fuel budget and a memory cap, so a plugin that loops,
 //! traps or grows without bound fails that call only.
 //!
-//! The host imports of `ports/wit` are linked (log, crypto, config; outbound HTTP refuses every
-//! request until the egress policy lands). Presenting plugins as the port traits comes next. It
-//! is the only crate that knows wasmtime.
+//! The host imports of `ports/wit` are linked: log, crypto, config, and outbound HTTP through
+//! the egress policy (the manifest's hosts only, no internal or metadata addresses, redirects
+//! checked again, a size cap, the tenant's credentials attached by the host). Presenting plugins
+//! as the port traits comes next. It is the only crate that knows wasmtime.
 
 mod cache;
+mod egress;
 mod error;
 mod host;
 mod imports;
 mod limits;
 mod manifest;
 
+pub use egress::{Credential, EgressSettings, HttpCall, HttpOutcome};
 pub use error::PluginError;
 pub use host::{CallReport, HostSettings, Plugin, PluginHost};
 pub use imports::{CallEnv, LogLine};
