@@ -3,6 +3,7 @@
 //! fresh store and instance.
 
 use std::{
+    marker::PhantomData,
     path::PathBuf,
     sync::Arc,
     time::{Duration, Instant},
@@ -11,10 +12,11 @@ use std::{
 use sha2::{Digest as _, Sha256};
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap, UpdateDeadline,
-    component::{ComponentNamedList, InstancePre, Lift, Linker, Lower},
+    component::{ComponentNamedList, Instance, InstancePre, Lift, Linker, Lower},
 };
 
 use crate::{
+    adapter::Exports,
     cache::CodeCache,
     egress::{Egress, EgressSettings, HttpCall},
     error::PluginError,
@@ -53,7 +55,7 @@ impl Default for HostSettings {
 
 /// What a store holds: the limiter and this call's imports, so nothing can pass between calls or
 /// tenants.
-struct CallState {
+pub(crate) struct CallState {
     limiter: Limiter,
     imports: Imports,
 }
@@ -65,6 +67,7 @@ pub struct Plugin {
     hash: Arc<str>,
     pre: InstancePre<CallState>,
     manifest: Option<Arc<Manifest>>,
+    pub(crate) exports: Arc<Exports>,
 }
 
 impl Plugin {
@@ -168,12 +171,12 @@ impl PluginHost {
         }
         .map_err(|e| invalid(format!("{e:#}")))?;
         let pre = self.linker.instantiate_pre(&component).map_err(|e| invalid(format!("{e:#}")))?;
-        Ok(Plugin { name: name.into(), hash: hash.into(), pre, manifest: None })
+        Ok(Plugin { name: name.into(), hash: hash.into(), pre, manifest: None, exports: Default::default() })
     }
 
     /// Loads a component under its manifest, refusing it unless it exports every interface the
-    /// manifest declares (each port, and `webhooks`). Only the interface names are checked here;
-    /// their functions are type-checked when the plugin is bound to its ports.
+    /// manifest declares (each port, and `webhooks`) with exactly the functions and types of
+    /// `ports/wit`.
     pub fn install(&self, manifest: Manifest, wasm: &[u8]) -> Result<Plugin, PluginError> {
         let mut plugin = self.load(&manifest.id, wasm)?;
         let component = plugin.pre.component().component_type();
@@ -193,6 +196,9 @@ impl PluginHost {
                 ),
             });
         }
+        let exports = Exports::bind(plugin.pre.component(), &manifest)
+            .map_err(|message| PluginError::Invalid { plugin: manifest.id.clone(), message })?;
+        plugin.exports = Arc::new(exports);
         plugin.manifest = Some(Arc::new(manifest));
         Ok(plugin)
     }
@@ -211,6 +217,18 @@ impl PluginHost {
         P: ComponentNamedList + Lower + Send + Sync,
         R: ComponentNamedList + Lift + Send + Sync + 'static,
     {
+        self.run(plugin, limits, env, TypedCall { function, params, results: PhantomData }).await
+    }
+
+    /// Runs `invocation` on a fresh instance of `plugin`: a new store with the memory cap, the
+    /// fuel budget and the deadline, and what `env` gives the imports.
+    pub(crate) async fn run<I: Invocation>(
+        &self,
+        plugin: &Plugin,
+        limits: CallLimits,
+        env: &CallEnv,
+        invocation: I,
+    ) -> Result<CallReport<I::Output>, PluginError> {
         let started = Instant::now();
         let memory_bytes = limits.memory_bytes.min(self.max_memory_bytes);
         let imports = Imports::new(
@@ -233,10 +251,7 @@ impl PluginHost {
 
         let run = async {
             let instance = plugin.pre.instantiate_async(&mut store).await.map_err(Failure::Run)?;
-            let func = instance
-                .get_typed_func::<P, R>(&mut store, function)
-                .map_err(|e| Failure::Missing(format!("{e:#}")))?;
-            func.call_async(&mut store, params).await.map_err(Failure::Run)
+            invocation.invoke(&mut store, instance).await
         };
         // a backstop in case the guest sits in a host call that does not tick
         let outcome = tokio::time::timeout(limits.deadline + Duration::from_millis(250), run).await;
@@ -268,8 +283,43 @@ impl PluginHost {
     }
 }
 
+/// What is done with a fresh instance: call one export, typed or dynamically.
+pub(crate) trait Invocation: Send {
+    /// What the export gives back.
+    type Output: Send;
+
+    /// Calls the export on `instance`.
+    fn invoke(
+        self,
+        store: &mut Store<CallState>,
+        instance: Instance,
+    ) -> impl Future<Output = Result<Self::Output, Failure>> + Send;
+}
+
+/// A call of an export by name with statically typed parameters and results.
+struct TypedCall<'a, P, R> {
+    function: &'a str,
+    params: P,
+    results: PhantomData<fn() -> R>,
+}
+
+impl<P, R> Invocation for TypedCall<'_, P, R>
+where
+    P: ComponentNamedList + Lower + Send + Sync,
+    R: ComponentNamedList + Lift + Send + Sync + 'static,
+{
+    type Output = R;
+
+    async fn invoke(self, store: &mut Store<CallState>, instance: Instance) -> Result<R, Failure> {
+        let func = instance
+            .get_typed_func::<P, R>(&mut *store, self.function)
+            .map_err(|e| Failure::Missing(format!("{e:#}")))?;
+        func.call_async(store, self.params).await.map_err(Failure::Run)
+    }
+}
+
 /// A call that failed before (`Missing`) or while (`Run`) running the guest.
-enum Failure {
+pub(crate) enum Failure {
     Missing(String),
     Run(wasmtime::Error),
 }

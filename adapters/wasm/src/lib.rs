@@ -7,14 +7,20 @@
 //! checked again, a size cap, the tenant's credentials attached by the host). Presenting plugins
 //! as the port traits comes next. It is the only crate that knows wasmtime.
 
+mod adapter;
 mod cache;
+mod componentize;
 mod egress;
 mod error;
 mod host;
 mod imports;
 mod limits;
 mod manifest;
+mod values;
+mod wit;
 
+pub use adapter::{CallEnvSource, CallObserver, CanonicalEvent, Incoming, PluginAdapter, WebhookRejection};
+pub use componentize::componentize;
 pub use egress::{Credential, EgressSettings, HttpCall, HttpOutcome};
 pub use error::PluginError;
 pub use host::{CallReport, HostSettings, Plugin, PluginHost};

@@ -1,0 +1,77 @@
+//! The template plugin (`examples/plugin-template`): what every plugin gets from the host, tried
+//! on the smallest one. A port call reaches the provider with the host's credential, the
+//! provider's errors become port errors, and webhooks verify with a secret the plugin never sees.
+
+use hmac::{Hmac, Mac as _};
+use maxai_ports::{
+    call::PortError,
+    crm::{Crm as _, GetContact},
+};
+use maxai_wasm::{Credential, WebhookRejection};
+use serde_json::json;
+
+use crate::harness::{Answer, Env, Fake, call, incoming, install, ports};
+
+fn env() -> Env {
+    Env {
+        credentials: [("api.example.com".into(), Credential::Token("tok_live_123".into()))].into(),
+        secrets: [("webhook_secret".into(), b"whsec_abc".to_vec())].into(),
+        ..Env::default()
+    }
+}
+
+#[tokio::test]
+async fn a_port_call_reaches_the_provider_with_the_hosts_credential() {
+    let fake = Fake::start(|request| match request.path.as_str() {
+        "/v1/contacts/c1" => Answer::json(200, json!({ "id": "c1", "first_name": "Ada", "tags": ["vip"] })),
+        _ => Answer::json(404, json!({ "message": "Contact not found" })),
+    })
+    .await;
+    let crm = ports(&install("template", Some(&fake), env()));
+    let contact = crm.get_contact(&call("k1"), GetContact { id: "c1".into() }).await.unwrap();
+    assert_eq!((contact.id.as_str(), contact.first_name.as_deref()), ("c1", Some("Ada")));
+    assert_eq!(contact.tags, ["vip"]);
+    let request = fake.only();
+    assert_eq!(
+        (request.method.as_str(), request.header("authorization")),
+        ("GET", Some("Bearer tok_live_123"))
+    );
+
+    let missing = crm.get_contact(&call("k2"), GetContact { id: "c9".into() }).await;
+    assert_eq!(missing, Err(PortError::NotFound { message: "Contact not found".into() }));
+}
+
+#[tokio::test]
+async fn webhooks_verify_with_a_secret_the_plugin_only_names() {
+    let adapter = install("template", None, env());
+    let body = br#"{"id":"evt_1","contact_id":"c1"}"#;
+    let signature = hex::encode(
+        Hmac::<sha2::Sha256>::new_from_slice(b"whsec_abc")
+            .unwrap()
+            .chain_update(body)
+            .finalize()
+            .into_bytes(),
+    );
+    let request = |signature: &str, body: &[u8]| {
+        incoming(
+            "https://gw.test/v1/hooks/t/example",
+            &[("X-Example-Signature", signature)],
+            body,
+            "2026-11-23T14:05:00Z",
+        )
+    };
+    let tenant = maxai_ports::TenantId::new();
+    let events = adapter.handle_webhook(tenant, request(&signature, body)).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        (events[0].kind.as_str(), events[0].provider_event_id.as_deref()),
+        ("crm.contact.created", Some("evt_1"))
+    );
+    assert_eq!(events[0].data, json!({ "contact_id": "c1" }));
+
+    let tampered =
+        adapter.handle_webhook(tenant, request(&signature, br#"{"id":"evt_1","contact_id":"c2"}"#)).await;
+    assert!(matches!(tampered, Err(WebhookRejection::BadSignature(_))), "{tampered:?}");
+    let unsigned = adapter.handle_webhook(tenant, request("", body)).await;
+    assert!(matches!(unsigned, Err(WebhookRejection::BadSignature(_))), "{unsigned:?}");
+}
