@@ -1,7 +1,7 @@
 //! Loading a plugin from its build and its manifest, and a local HTTP server that records every
 //! request and answers what the test says.
 
-#![allow(dead_code)] // each provider's tests use part of it
+#![allow(dead_code)] // each plugin's tests use part of it
 
 use std::{
     collections::BTreeMap,

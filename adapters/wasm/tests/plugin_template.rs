@@ -1,6 +1,14 @@
 //! The template plugin (`examples/plugin-template`): what every plugin gets from the host, tried
 //! on the smallest one. A port call reaches the provider with the host's credential, the
 //! provider's errors become port errors, and webhooks verify with a secret the plugin never sees.
+//!
+//! The plugin tests share `plugins/harness.rs`: the component comes from `plugins/dist/` (or
+//! `MAXAI_PLUGIN_DIR`, where CI puts fresh builds), and the requests a plugin makes to its
+//! provider go to a local fake through the host's development-mode upstream overrides, so the
+//! plugin's code runs unchanged.
+
+#[path = "plugins/harness.rs"]
+mod harness;
 
 use hmac::{Hmac, Mac as _};
 use maxai_ports::{
@@ -10,7 +18,7 @@ use maxai_ports::{
 use maxai_wasm::{Credential, WebhookRejection};
 use serde_json::json;
 
-use crate::harness::{Answer, Env, Fake, call, incoming, install, ports};
+use harness::{Answer, Env, Fake, call, incoming, install, ports};
 
 fn env() -> Env {
     Env {

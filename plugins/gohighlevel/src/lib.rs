@@ -1,0 +1,1 @@
+//! The gohighlevel plugin (being written).

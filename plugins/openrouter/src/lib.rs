@@ -1,0 +1,1 @@
+//! The openrouter plugin (being written).

@@ -1,0 +1,1 @@
+//! The retell plugin (being written).
