@@ -277,4 +277,90 @@ mod tests {
         );
         assert!(matches!(ports.operations["crm.get_contact"].output, OutputShape::Record));
     }
+
+    /// The schema at `schema`, following a `$ref` into the root's `$defs`.
+    fn resolve<'a>(root: &'a serde_json::Value, schema: &'a serde_json::Value) -> &'a serde_json::Value {
+        match schema.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix("#/$defs/")) {
+            Some(name) => resolve(root, &root["$defs"][name]),
+            None => schema,
+        }
+    }
+
+    /// The object schema inside `schema` (through `anyOf` with null, `type: [T, null]`, arrays).
+    fn object_within<'a>(
+        root: &'a serde_json::Value,
+        schema: &'a serde_json::Value,
+    ) -> Option<&'a serde_json::Value> {
+        let schema = resolve(root, schema);
+        if schema.get("properties").is_some() {
+            return Some(schema);
+        }
+        if let Some(items) = schema.get("items") {
+            return object_within(root, items);
+        }
+        schema.get("anyOf")?.as_array()?.iter().find_map(|s| object_within(root, s))
+    }
+
+    /// Every record reachable from `ty` has exactly the properties of the Rust schema there.
+    fn same_fields(
+        ports: &PortTypes,
+        ty: Type,
+        root: &serde_json::Value,
+        schema: &serde_json::Value,
+        at: &str,
+    ) {
+        let Type::Id(id) = ty else { return };
+        match &ports.resolve.types[id].kind {
+            TypeDefKind::Type(inner) | TypeDefKind::Option(inner) | TypeDefKind::List(inner) => {
+                same_fields(ports, *inner, root, schema, at)
+            }
+            TypeDefKind::Record(record) => {
+                let object =
+                    object_within(root, schema).unwrap_or_else(|| panic!("{at}: no object in {schema}"));
+                let properties = object["properties"].as_object().expect("properties");
+                let in_wit: Vec<String> = record.fields.iter().map(|f| f.name.replace('-', "_")).collect();
+                let mut in_rust: Vec<String> = properties.keys().cloned().collect();
+                let mut sorted_wit = in_wit.clone();
+                sorted_wit.sort();
+                in_rust.sort();
+                assert_eq!(sorted_wit, in_rust, "{at}: the WIT record and the Rust type disagree");
+                for field in &record.fields {
+                    let key = field.name.replace('-', "_");
+                    same_fields(ports, field.ty, root, &properties[&key], &format!("{at}.{key}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_wit_record_has_the_fields_of_its_rust_type() {
+        let ports = &*PORTS;
+        for spec in maxai_ports::catalog::operations() {
+            let operation = &ports.operations[spec.id];
+            let input = (spec.input_schema)();
+            let input = input.as_value();
+            match &operation.input {
+                InputShape::Record(ty) => same_fields(ports, *ty, input, input, spec.id),
+                InputShape::Params(params) => {
+                    let mut in_wit: Vec<String> = params.iter().map(|(n, _)| n.replace('-', "_")).collect();
+                    let mut in_rust: Vec<String> = input["properties"]
+                        .as_object()
+                        .map(|p| p.keys().cloned().collect())
+                        .unwrap_or_default();
+                    in_wit.sort();
+                    in_rust.sort();
+                    assert_eq!(in_wit, in_rust, "{}: parameters", spec.id);
+                }
+            }
+            let output = (spec.output_schema)();
+            let output = output.as_value();
+            match &operation.output {
+                OutputShape::Record => same_fields(ports, operation.ok, output, output, spec.id),
+                OutputShape::Wrapped(key) => {
+                    same_fields(ports, operation.ok, output, &output["properties"][key], spec.id)
+                }
+            }
+        }
+    }
 }
