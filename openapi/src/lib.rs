@@ -8,6 +8,7 @@ pub mod error;
 pub mod metrics;
 pub mod middleware;
 pub mod oidc;
+pub mod plugins;
 pub mod settings;
 pub mod state;
 

@@ -1,4 +1,5 @@
-//! `maxai`: the gateway's command line: `serve`, `migrate`, `config`, `openapi`, `version`.
+//! `maxai`: the gateway's command line: `serve`, `migrate`, `config`, `openapi`, `plugins`,
+//! `version`.
 
 use std::time::Duration;
 
@@ -35,6 +36,11 @@ enum Command {
     Config(SettingsArgs),
     /// Prints the OpenAPI document.
     Openapi,
+    /// Builds, checks, inspects and scaffolds plugins (see plugins/README.md).
+    Plugins {
+        #[command(subcommand)]
+        command: maxai_openapi::plugins::PluginsCommand,
+    },
     /// Prints the version.
     Version,
 }
@@ -63,6 +69,7 @@ async fn main() -> anyhow::Result<()> {
             say(&openapi_spec()?);
             Ok(())
         }
+        Command::Plugins { command } => maxai_openapi::plugins::run(command),
         Command::Version => {
             say(&format!("maxai {}", env!("CARGO_PKG_VERSION")));
             Ok(())
