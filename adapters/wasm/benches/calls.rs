@@ -1,14 +1,20 @@
-//! The plugin host's figures for BENCHMARKS.md: a fresh instance plus a trivial call, and
-//! loading a component by compiling it against loading it from the compiled-code cache.
+//! The plugin host's figures for BENCHMARKS.md: a fresh instance plus a trivial call (a hand-made
+//! guest, and a real plugin built from Rust through the port traits), and loading a component by
+//! compiling it against loading it from the compiled-code cache.
 //!
 //! Run with `cargo bench -p maxai-wasm --bench calls`.
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use maxai_wasm::{CallEnv, CallLimits, HostSettings, PluginHost};
+use maxai_ports::{
+    adapter::ViaJson,
+    call::CallContext,
+    crm::{Crm as _, ListPipelines, UpsertContact},
+};
+use maxai_wasm::{CallEnv, CallLimits, HostSettings, Manifest, PluginAdapter, PluginHost};
 
 const ADD: &str = r#"(component
   (core module $m (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
@@ -58,6 +64,43 @@ fn fresh_instance_per_call(c: &mut Criterion) {
     }
 }
 
+/// The template plugin (`examples/plugin-template`) as built into `plugins/dist`.
+fn template() -> (Vec<u8>, Manifest) {
+    let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../plugins/dist");
+    let wasm = std::fs::read(dist.join("template.wasm")).unwrap();
+    let manifest = Manifest::parse(&std::fs::read_to_string(dist.join("template.toml")).unwrap()).unwrap();
+    (wasm, manifest)
+}
+
+fn port_calls_through_a_real_plugin(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let host = Arc::new(PluginHost::new(HostSettings::default()).unwrap());
+    let (wasm, manifest) = template();
+    let plugin = host.install(manifest, &wasm).unwrap();
+    let crm = ViaJson(PluginAdapter::new(host, plugin, Arc::new(CallEnv::default())));
+    let call = CallContext {
+        tenant: maxai_ports::TenantId::new(),
+        client: None,
+        agent: None,
+        idempotency_key: "run/step".into(),
+    };
+    c.bench_function("port call through a Rust plugin: crm.list_pipelines", |b| {
+        b.to_async(&runtime).iter(|| async { crm.list_pipelines(&call, ListPipelines {}).await.unwrap() })
+    });
+    let big = UpsertContact {
+        first_name: Some("Ada".into()),
+        last_name: None,
+        email: Some("ada@example.com".into()),
+        phone: None,
+        tags: vec![],
+        custom_fields: (0..1000).map(|i| (format!("field_{i:04}"), "x".repeat(90))).collect(),
+        source: None,
+    };
+    c.bench_function("port call through a Rust plugin: crm.upsert_contact with 100 KB of fields", |b| {
+        b.to_async(&runtime).iter(|| async { crm.upsert_contact(&call, big.clone()).await.unwrap_err() })
+    });
+}
+
 fn loading(c: &mut Criterion) {
     let wasm = wat_bytes();
     let cold = PluginHost::new(HostSettings { max_instances: 4, ..HostSettings::default() }).unwrap();
@@ -68,6 +111,15 @@ fn loading(c: &mut Criterion) {
     let cached = PluginHost::new(settings).unwrap();
     cached.load("add", &wasm).unwrap();
     c.bench_function("load: from the compiled-code cache", |b| b.iter(|| cached.load("add", &wasm).unwrap()));
+
+    let (plugin, _) = template();
+    c.bench_function("load a 166 KB Rust plugin: compile", |b| {
+        b.iter(|| cold.load("template", &plugin).unwrap())
+    });
+    cached.load("template", &plugin).unwrap();
+    c.bench_function("load a 166 KB Rust plugin: from the cache", |b| {
+        b.iter(|| cached.load("template", &plugin).unwrap())
+    });
 }
 
 /// The component in binary form, as a plugin file would be.
@@ -75,5 +127,5 @@ fn wat_bytes() -> Vec<u8> {
     wat::parse_str(ADD).unwrap()
 }
 
-criterion_group!(benches, fresh_instance_per_call, loading);
+criterion_group!(benches, fresh_instance_per_call, port_calls_through_a_real_plugin, loading);
 criterion_main!(benches);

@@ -109,6 +109,8 @@ fn cargo_build(toolchain: Toolchain, dir: &Path) -> anyhow::Result<PathBuf> {
         .cargo_for_target("build")
         .args(["--release", "--lib", "--manifest-path"])
         .arg(&cargo_toml)
+        // from the crate's directory, so that its workspace's `.cargo/config.toml` applies
+        .current_dir(dir)
         .status()
         .with_context(|| format!("cannot run cargo ({toolchain})"))?;
     if !status.success() {

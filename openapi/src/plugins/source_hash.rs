@@ -1,5 +1,6 @@
 //! The source hash of a plugin: SHA-256 over the files of ours that its build reads (the plugin's
-//! directory, the SDK, the WIT package and the lockfile), so `maxai plugins check` tells a stale
+//! directory, the SDK, the WIT package, and its workspace's `Cargo.toml`, lockfile and
+//! `.cargo/config.toml`), so `maxai plugins check` tells a stale
 //! `plugins/dist` without building anything. Only paths and contents go in, never the toolchain
 //! or the machine, so every machine computes the same hash. It does not cover crates.io sources:
 //! the lockfile pins those.
@@ -37,16 +38,17 @@ pub fn relative(repo: &Path, dir: &Path) -> anyhow::Result<String> {
     Ok(rest.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
 }
 
-/// The lockfile the build of the crate in `plugin_dir` uses: the one beside the nearest
-/// `Cargo.toml` with a `[workspace]` table (the crate's own, or `plugins/Cargo.toml`'s).
-pub fn lockfile(repo: &Path, plugin_dir: &Path) -> anyhow::Result<PathBuf> {
+/// The root of the workspace the crate in `plugin_dir` builds in: the nearest directory whose
+/// `Cargo.toml` has a `[workspace]` table (the crate's own, or `plugins/`). Its lockfile, profiles
+/// and `.cargo/config.toml` (the plugins' stack size) shape the build.
+pub fn workspace_root(repo: &Path, plugin_dir: &Path) -> anyhow::Result<PathBuf> {
     let plugin_dir = plugin_dir.canonicalize().with_context(|| format!("{}", plugin_dir.display()))?;
     for dir in plugin_dir.ancestors().take_while(|dir| dir.starts_with(repo)) {
         let manifest = dir.join("Cargo.toml");
         let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
         let table: toml::Table = toml::from_str(&text).with_context(|| format!("{}", manifest.display()))?;
         if table.contains_key("workspace") {
-            return Ok(dir.join("Cargo.lock"));
+            return Ok(dir.to_path_buf());
         }
     }
     bail!("{}: no Cargo.toml with a [workspace] table at or above it", plugin_dir.display())
@@ -71,9 +73,11 @@ pub fn source_files(repo: &Path, plugin_dir: &Path) -> anyhow::Result<BTreeMap<S
             add(path)?;
         }
     }
-    let lockfile = lockfile(repo, plugin_dir)?;
-    if lockfile.is_file() {
-        add(lockfile)?;
+    let root = workspace_root(repo, plugin_dir)?;
+    for build_file in ["Cargo.toml", "Cargo.lock", ".cargo/config.toml"] {
+        if root.join(build_file).is_file() {
+            add(root.join(build_file))?;
+        }
     }
     Ok(files)
 }
@@ -128,6 +132,7 @@ pub(crate) mod tests {
         write("ports/README.md", "not read");
         write("plugins/Cargo.toml", "[workspace]\nmembers = [\"sdk\", \"acme\"]\n");
         write("plugins/Cargo.lock", "# lock\n");
+        write("plugins/.cargo/config.toml", "# stack size\n");
         write("plugins/sdk/src/lib.rs", "// sdk");
         write("plugins/acme/Cargo.toml", "[package]\nname = \"maxai-plugin-acme\"\n");
         write("plugins/acme/plugin.toml", "id = \"acme\"\n");
@@ -137,7 +142,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn the_hash_covers_the_plugin_the_sdk_the_wit_and_the_lockfile() {
+    fn the_hash_covers_the_plugin_the_sdk_the_wit_and_the_workspaces_build_files() {
         let dir = fake_repo();
         let repo = find_repo(dir.path()).unwrap();
         let files: Vec<String> =
@@ -145,7 +150,9 @@ pub(crate) mod tests {
         assert_eq!(
             files,
             [
+                "plugins/.cargo/config.toml",
                 "plugins/Cargo.lock",
+                "plugins/Cargo.toml",
                 "plugins/acme/Cargo.toml",
                 "plugins/acme/plugin.toml",
                 "plugins/acme/src/lib.rs",
@@ -165,7 +172,12 @@ pub(crate) mod tests {
         std::fs::write(acme.join("target/release/x.wasm"), "rebuilt").unwrap();
         std::fs::write(repo.join("ports/README.md"), "edited").unwrap();
         assert_eq!(before, source_hash(&repo, &acme).unwrap(), "build output and docs are not sources");
-        for changed in ["plugins/sdk/src/lib.rs", "ports/wit/worlds.wit", "plugins/Cargo.lock"] {
+        for changed in [
+            "plugins/sdk/src/lib.rs",
+            "ports/wit/worlds.wit",
+            "plugins/Cargo.lock",
+            "plugins/.cargo/config.toml",
+        ] {
             let previous = source_hash(&repo, &acme).unwrap();
             std::fs::write(repo.join(changed), "changed").unwrap();
             assert_ne!(previous, source_hash(&repo, &acme).unwrap(), "{changed}");
@@ -173,14 +185,14 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_crate_that_is_its_own_workspace_uses_its_own_lockfile() {
+    fn a_crate_that_is_its_own_workspace_is_its_own_root() {
         let dir = fake_repo();
         let repo = find_repo(dir.path()).unwrap();
         let own = repo.join("examples/own");
         std::fs::create_dir_all(&own).unwrap();
         std::fs::write(own.join("Cargo.toml"), "[package]\nname = \"own\"\n\n[workspace]\n").unwrap();
-        assert_eq!(lockfile(&repo, &own).unwrap(), own.join("Cargo.lock"));
-        assert_eq!(lockfile(&repo, &repo.join("plugins/acme")).unwrap(), repo.join("plugins/Cargo.lock"));
+        assert_eq!(workspace_root(&repo, &own).unwrap(), own);
+        assert_eq!(workspace_root(&repo, &repo.join("plugins/acme")).unwrap(), repo.join("plugins"));
     }
 
     #[test]
