@@ -41,6 +41,7 @@ pub fn openapi_spec() -> anyhow::Result<String> {
         throttle: LoginThrottle::default(),
         metrics: Arc::default(),
         oidc: None,
+        plugins: Arc::default(),
     });
     Ok(openapi_service(state).spec())
 }
@@ -87,7 +88,32 @@ impl Gateway {
             throttle: LoginThrottle::default(),
             metrics: Arc::default(),
             oidc: settings.oidc.as_ref().map(oidc::OidcVerifier::new),
+            plugins: Arc::new(install_plugins(settings).await?),
         });
         Ok(Gateway { state, first_start, migrations, backend })
     }
+}
+
+/// Installs the plugins of the configured directory, compiling each once (then from the cache).
+/// A plugin that does not install is logged and left out; no directory means no plugins.
+async fn install_plugins(settings: &Settings) -> anyhow::Result<maxai_wasm::Installed> {
+    let dir = settings.plugins_dir.clone();
+    if !dir.is_dir() {
+        tracing::info!(dir = %dir.display(), "no plugins directory: no plugins installed");
+        return Ok(maxai_wasm::Installed::default());
+    }
+    let host_settings = maxai_wasm::HostSettings {
+        cache_dir: Some(settings::PLUGIN_CACHE_DIR.into()),
+        ..maxai_wasm::HostSettings::default()
+    };
+    let host = maxai_wasm::PluginHost::new(host_settings)?;
+    let installed = tokio::task::spawn_blocking(move || maxai_wasm::Installed::from_dir(&host, &dir)).await?;
+    for plugin in installed.plugins.values() {
+        let version = plugin.manifest().map(|m| m.version.as_str()).unwrap_or_default();
+        tracing::info!(plugin = plugin.name(), version, "plugin installed");
+    }
+    for (file, why) in &installed.refused {
+        tracing::warn!(file, why, "plugin refused");
+    }
+    Ok(installed)
 }

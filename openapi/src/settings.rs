@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 
 /// Where the embedded database lives when nothing else is configured.
 pub const DEFAULT_DATABASE: &str = "./.maxai/maxai.db";
+/// The plugins when none are configured: the prebuilt ones of the repository.
+pub const DEFAULT_PLUGINS_DIR: &str = "plugins/dist";
+/// Where compiled plugins are kept between starts.
+pub const PLUGIN_CACHE_DIR: &str = "./.maxai/plugin-cache";
 /// Where the gateway listens when nothing else is configured.
 pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
 
@@ -60,6 +64,10 @@ pub struct SettingsArgs {
     /// The claim holding the roles (dots walk into objects: `realm_access.roles`).
     #[arg(long, env = "MAXAI_OIDC_ROLES_CLAIM")]
     pub oidc_roles_claim: Option<String>,
+    /// Where the plugins are: `<id>.wasm` beside `<id>.toml`, as `maxai plugins build` writes
+    /// them (default `plugins/dist`).
+    #[arg(long, env = "MAXAI_PLUGINS_DIR")]
+    pub plugins_dir: Option<PathBuf>,
 }
 
 /// Log output format.
@@ -104,6 +112,7 @@ struct FileSettings {
     demo_tenant: Option<bool>,
     log_format: Option<LogFormat>,
     oidc: Option<OidcConfig>,
+    plugins_dir: Option<PathBuf>,
 }
 
 /// The effective configuration.
@@ -125,6 +134,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// External issuer.
     pub oidc: Option<OidcConfig>,
+    /// Where the plugins are.
+    pub plugins_dir: PathBuf,
     /// The first platform admin's email and password, when chosen by the operator.
     pub bootstrap_admin: Option<(String, String)>,
 }
@@ -166,6 +177,11 @@ impl Settings {
             demo_tenant: args.demo_tenant.or(file.demo_tenant).unwrap_or(true),
             log_format: args.log_format.or(file.log_format).unwrap_or_default(),
             oidc,
+            plugins_dir: args
+                .plugins_dir
+                .clone()
+                .or(file.plugins_dir)
+                .unwrap_or_else(|| DEFAULT_PLUGINS_DIR.into()),
             bootstrap_admin: args.bootstrap_admin_email.clone().zip(args.bootstrap_admin_password.clone()),
         };
         if settings.jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {

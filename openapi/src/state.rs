@@ -42,6 +42,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The external OpenID Connect issuer, if configured.
     pub oidc: Option<OidcVerifier>,
+    /// The installed plugins.
+    pub plugins: Arc<maxai_wasm::Installed>,
 }
 
 impl AppState {

@@ -9,6 +9,7 @@ mod clients;
 mod flags;
 mod health;
 mod members;
+mod plugins;
 mod ports;
 mod tenants;
 mod users;
@@ -33,6 +34,7 @@ pub type Api = (
     agents::AgentApi,
     members::MemberApi,
     ports::PortApi,
+    plugins::PluginApi,
     api_keys::ApiKeyApi,
     audit::AuditApi,
     flags::FlagApi,
@@ -49,6 +51,7 @@ pub fn api(state: Arc<AppState>) -> Api {
         agents::AgentApi(state.clone()),
         members::MemberApi(state.clone()),
         ports::PortApi,
+        plugins::PluginApi(state.clone()),
         api_keys::ApiKeyApi(state.clone()),
         audit::AuditApi(state.clone()),
         flags::FlagApi(state),
@@ -80,6 +83,8 @@ pub enum ApiTags {
     FeatureFlags,
     /// The integration ports and their operations.
     Ports,
+    /// The installed plugins (provider adapters).
+    Plugins,
 }
 
 /// `Authorization: Bearer <token>`: an access token from `/v1/auth/login`, an API key

@@ -12,5 +12,6 @@ mod errors;
 mod isolation;
 mod matrix;
 mod oidc;
+mod plugins;
 mod shutdown;
 mod tenancy;
