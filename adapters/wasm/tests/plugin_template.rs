@@ -83,3 +83,45 @@ async fn webhooks_verify_with_a_secret_the_plugin_only_names() {
     let unsigned = adapter.handle_webhook(tenant, request("", body)).await;
     assert!(matches!(unsigned, Err(WebhookRejection::BadSignature(_))), "{unsigned:?}");
 }
+
+/// Keeps what it is told of every call.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<(String, maxai_wasm::CallReport<()>)>>);
+
+impl maxai_wasm::CallObserver for Recorder {
+    fn observe(&self, _: maxai_ports::TenantId, operation: &str, report: &maxai_wasm::CallReport<()>) {
+        self.0.lock().unwrap().push((operation.to_owned(), report.clone()));
+    }
+}
+
+#[tokio::test]
+async fn the_observer_hears_of_fuel_and_requests_and_a_refused_host_reaches_nothing() {
+    let fake = Fake::start(|_| Answer::json(200, json!({ "id": "c1" }))).await;
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let adapter = install("template", Some(&fake), env()).with_observer(recorder.clone());
+    ports(&adapter).get_contact(&call("k1"), GetContact { id: "c1".into() }).await.unwrap();
+
+    // the tenant's configuration points the plugin somewhere its manifest does not allow
+    let mut elsewhere = env();
+    elsewhere.config.insert("base_url".into(), "https://evil.example.net/v1".into());
+    let refused = install("template", Some(&fake), elsewhere).with_observer(recorder.clone());
+    let outcome = ports(&refused).get_contact(&call("k2"), GetContact { id: "c1".into() }).await;
+    assert!(
+        matches!(&outcome, Err(PortError::Adapter { message }) if message.contains("evil.example.net")),
+        "{outcome:?}"
+    );
+    assert_eq!(fake.received().len(), 1, "the refused request reached nothing");
+
+    let calls = recorder.0.lock().unwrap();
+    assert_eq!(calls.len(), 2);
+    let (operation, report) = &calls[0];
+    assert_eq!(operation, "crm.get_contact");
+    assert!(report.fuel_used > 0, "fuel is reported for metering");
+    assert_eq!((report.http[0].host.as_str(), report.http[0].status), ("api.example.com", Some(200)));
+    // what the caller writes to the audit log
+    assert!(
+        matches!(&calls[1].1.http[0].outcome, maxai_wasm::HttpOutcome::Denied(why) if why.contains("evil.example.net")),
+        "{:?}",
+        calls[1].1.http
+    );
+}
