@@ -90,7 +90,7 @@ struct Recorder(std::sync::Mutex<Vec<(String, maxai_wasm::CallReport<()>)>>);
 
 impl maxai_wasm::CallObserver for Recorder {
     fn observe(&self, _: maxai_ports::TenantId, operation: &str, report: &maxai_wasm::CallReport<()>) {
-        self.0.lock().unwrap().push((operation.to_owned(), report.clone()));
+        self.0.lock().expect("not poisoned").push((operation.to_owned(), report.clone()));
     }
 }
 
