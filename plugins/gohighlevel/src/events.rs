@@ -14,7 +14,6 @@
 //! `webhookId`, else the message's or record's own id. Its time is when GoHighLevel says the
 //! record was added, else the body's `timestamp`, else when the gateway received it, in UTC.
 
-use maxai_plugin_sdk::webhook::unix_seconds;
 use serde_json::{Map, Value, json};
 
 use crate::exports::maxai::ports::webhooks::{CanonicalEvent, WebhookError};
@@ -46,31 +45,13 @@ fn field(value: &Value, key: &str) -> Value {
     value.get(key).cloned().unwrap_or(Value::Null)
 }
 
-/// An RFC 3339 time (any offset) in UTC, to the second.
-pub fn utc(time: &str) -> Option<String> {
-    let seconds = unix_seconds(time)?;
-    let (days, second_of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    // civil date from days since 1970 (Howard Hinnant's algorithm)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (hour, minute, second) = (second_of_day / 3600, second_of_day % 3600 / 60, second_of_day % 60);
-    Some(format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"))
-}
-
 /// When it happened: the first of `candidates` that is a time, else when it was received.
 fn event_time(candidates: &[Option<&str>], received_at: &str) -> String {
     candidates
         .iter()
         .flatten()
-        .find_map(|time| utc(time))
-        .unwrap_or_else(|| utc(received_at).unwrap_or_else(|| received_at.to_owned()))
+        .find_map(|at| maxai_plugin_sdk::time::utc(at))
+        .unwrap_or_else(|| maxai_plugin_sdk::time::utc(received_at).unwrap_or_else(|| received_at.to_owned()))
 }
 
 /// `webhookId`, else the record's own id.
@@ -179,15 +160,6 @@ fn appointment_created(payload: &Value, received_at: &str) -> Result<CanonicalEv
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_become_utc() {
-        assert_eq!(utc("2023-09-25T16:00:00+05:30").as_deref(), Some("2023-09-25T10:30:00Z"));
-        assert_eq!(utc("2021-11-26T12:41:02.193Z").as_deref(), Some("2021-11-26T12:41:02Z"));
-        assert_eq!(utc("2000-02-29T23:59:59Z").as_deref(), Some("2000-02-29T23:59:59Z"));
-        assert_eq!(utc("1969-12-31T23:00:00-02:00").as_deref(), Some("1970-01-01T01:00:00Z"));
-        assert_eq!(utc("soon"), None);
-    }
 
     #[test]
     fn unknown_types_are_acknowledged_with_no_event() {

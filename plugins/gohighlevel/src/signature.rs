@@ -115,7 +115,7 @@ fn check_timestamp(body: &[u8], received_at: &str) -> Result<(), WebhookError> {
     let stamped: Stamped =
         maxai_plugin_sdk::from_json("the webhook", body).map_err(WebhookError::Malformed)?;
     let timestamp = stamped.timestamp.ok_or_else(|| bad("the body has no timestamp"))?;
-    let seconds = webhook::unix_seconds(&timestamp)
+    let seconds = maxai_plugin_sdk::time::unix_seconds(&timestamp)
         .ok_or_else(|| bad(&format!("the body's timestamp `{timestamp}` is not a time")))?;
     if webhook::is_fresh(seconds, received_at, TOLERANCE_SECS) {
         Ok(())

@@ -6,10 +6,7 @@ use maxai_plugin_sdk::{PortError, PortResult, Response, request};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::{
-    exports::maxai::ports::voice::{CallStatus, CreateCallRequest, PhoneCall, VoiceAgent},
-    time,
-};
+use crate::exports::maxai::ports::voice::{CallStatus, CreateCallRequest, PhoneCall, VoiceAgent};
 
 /// A call object, as far as the port and the events need it.
 #[derive(Debug, Deserialize)]
@@ -143,8 +140,8 @@ pub fn phone_call(call: Call) -> PhoneCall {
         agent_id: non_empty(call.agent_id),
         from: non_empty(call.from_number),
         to: non_empty(call.to_number),
-        started_at: call.start_timestamp.map(time::rfc3339),
-        ended_at: call.end_timestamp.map(time::rfc3339),
+        started_at: call.start_timestamp.map(maxai_plugin_sdk::time::rfc3339_ms),
+        ended_at: call.end_timestamp.map(maxai_plugin_sdk::time::rfc3339_ms),
         duration_ms: call.duration_ms,
         disconnection_reason: non_empty(call.disconnection_reason),
         transcript: non_empty(call.transcript),

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use crate::{
     api::{self, Call},
     exports::maxai::ports::webhooks::CanonicalEvent,
-    time,
 };
 
 #[derive(Deserialize)]
@@ -38,7 +37,7 @@ pub fn normalize(body: &[u8], received_at: &str) -> Result<Vec<CanonicalEvent>, 
     Ok(vec![CanonicalEvent {
         type_: kind.into(),
         subject: Some(call.call_id.clone()),
-        time: at.map_or_else(|| received_at.to_owned(), time::rfc3339),
+        time: at.map_or_else(|| received_at.to_owned(), maxai_plugin_sdk::time::rfc3339_ms),
         provider_event_id: Some(format!("{}:{}", call.call_id, webhook.event)),
         data: data(call, kind == "voice.call.analyzed").to_string(),
     }])
@@ -57,8 +56,8 @@ fn data(call: Call, analyzed: bool) -> Value {
         "direction": call.direction,
         "from": call.from_number,
         "to": call.to_number,
-        "started_at": call.start_timestamp.map(time::rfc3339),
-        "ended_at": call.end_timestamp.map(time::rfc3339),
+        "started_at": call.start_timestamp.map(maxai_plugin_sdk::time::rfc3339_ms),
+        "ended_at": call.end_timestamp.map(maxai_plugin_sdk::time::rfc3339_ms),
         "duration_ms": call.duration_ms,
         "disconnection_reason": call.disconnection_reason,
         "transcript": call.transcript,

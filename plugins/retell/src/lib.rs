@@ -13,7 +13,6 @@
 mod api;
 mod events;
 mod signature;
-mod time;
 
 use maxai_plugin_sdk::{PortResult, Request, crypto, webhook};
 use serde_json::json;

@@ -5,7 +5,7 @@
 
 use maxai_plugin_sdk::webhook;
 
-use crate::time;
+use maxai_plugin_sdk::time;
 
 /// How far a signed timestamp may be from the time of receipt, as the SDK allows.
 pub const TOLERANCE_MS: i64 = 5 * 60 * 1000;

@@ -11,6 +11,7 @@
 
 pub mod form;
 pub mod request;
+pub mod time;
 pub mod webhook;
 
 pub use base64;

@@ -8,7 +8,6 @@
 
 mod api;
 mod payments;
-mod time;
 mod webhooks;
 
 use maxai_plugin_sdk::{CallContext, PortResult};

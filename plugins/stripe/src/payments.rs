@@ -11,7 +11,6 @@ use crate::{
         Checkout, CheckoutKind, CreateCheckoutRequest, CreateCustomerRequest, Customer, Invoice, InvoicePage,
         LineItem, ListInvoicesRequest, Payment, PaymentStatus, RefundReceipt, RefundRequest,
     },
-    time,
 };
 
 /// Refund reasons Stripe knows; any other reason goes to the refund's metadata.
@@ -218,7 +217,7 @@ fn invoice(invoice: StripeInvoice) -> Invoice {
         status: invoice.status.unwrap_or_else(|| "draft".into()),
         total: Money { amount_minor: invoice.total, currency: invoice.currency },
         hosted_url: invoice.hosted_invoice_url,
-        created_at: time::rfc3339(invoice.created),
+        created_at: maxai_plugin_sdk::time::rfc3339(invoice.created),
     }
 }
 

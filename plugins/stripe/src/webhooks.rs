@@ -8,10 +8,7 @@ use maxai_plugin_sdk::{crypto, hex, webhook};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::{
-    exports::maxai::ports::webhooks::{CanonicalEvent, Incoming, WebhookError},
-    time,
-};
+use crate::exports::maxai::ports::webhooks::{CanonicalEvent, Incoming, WebhookError};
 
 /// The name of the endpoint's signing secret at the host.
 pub const SECRET: &str = "webhook_secret";
@@ -84,7 +81,7 @@ pub fn normalize(req: &Incoming) -> Result<Vec<CanonicalEvent>, WebhookError> {
     Ok(vec![CanonicalEvent {
         type_: kind.into(),
         subject: object["id"].as_str().map(str::to_owned),
-        time: time::rfc3339(event.created),
+        time: maxai_plugin_sdk::time::rfc3339(event.created),
         data: data.to_string(),
         provider_event_id: Some(event.id),
     }])
