@@ -88,8 +88,8 @@ impl CallEnvSource for CallEnv {
     }
 }
 
-/// Told about every finished call: what it used (fuel for metering), what it logged and which
-/// requests it made (a refused one is for the audit log).
+/// Told about every finished call, failed ones included: what it used (fuel for metering), what
+/// it logged and which requests it made (a refused one is for the audit log).
 pub trait CallObserver: Send + Sync {
     /// One call of `operation` (`crm.upsert_contact`, `webhooks`) for `tenant` ended.
     fn observe(&self, tenant: TenantId, operation: &str, report: &CallReport<()>);
@@ -125,16 +125,9 @@ impl PluginAdapter {
         &self.plugin
     }
 
-    fn observe<R>(&self, tenant: TenantId, operation: &str, report: &CallReport<R>) {
+    fn observe(&self, tenant: TenantId, operation: &str, usage: &CallReport<()>) {
         if let Some(observer) = &self.observer {
-            let summary = CallReport {
-                output: (),
-                fuel_used: report.fuel_used,
-                elapsed: report.elapsed,
-                log: report.log.clone(),
-                http: report.http.clone(),
-            };
-            observer.observe(tenant, operation, &summary);
+            observer.observe(tenant, operation, usage);
         }
     }
 
@@ -148,13 +141,10 @@ impl PluginAdapter {
             return Err(WebhookRejection::NotASource);
         };
         let env = self.env.env_for(tenant, &self.plugin).await.map_err(WebhookRejection::Env)?;
-        let report = self
-            .host
-            .run(&self.plugin, self.limits, &env, WebhookCall { verify, normalize, request })
-            .await
-            .map_err(WebhookRejection::Plugin)?;
-        self.observe(tenant, "webhooks", &report);
-        let events = report.output.map_err(|e| match e {
+        let (outcome, usage) =
+            self.host.run(&self.plugin, self.limits, &env, WebhookCall { verify, normalize, request }).await;
+        self.observe(tenant, "webhooks", &usage);
+        let events = outcome.map_err(WebhookRejection::Plugin)?.map_err(|e| match e {
             WebhookError::BadSignature(why) => WebhookRejection::BadSignature(why),
             WebhookError::Malformed(why) => WebhookRejection::Malformed(why),
         })?;
@@ -205,15 +195,13 @@ impl JsonAdapter for PluginAdapter {
             }
         }
         let env = self.env.env_for(call.tenant, &self.plugin).await?;
-        let report = self
-            .host
-            .run(&self.plugin, self.limits, &env, DynamicCall { function: *function, params })
-            .await?;
-        self.observe(call.tenant, operation, &report);
+        let (outcome, usage) =
+            self.host.run(&self.plugin, self.limits, &env, DynamicCall { function: *function, params }).await;
+        self.observe(call.tenant, operation, &usage);
         let wrong = |message: String| PortError::Adapter {
             message: format!("plugin `{}` answered `{operation}` wrongly: {message}", self.plugin.name()),
         };
-        match report.output {
+        match outcome? {
             Val::Result(Ok(Some(ok))) => {
                 let value = PORTS.to_json(shape.ok, &ok).map_err(wrong)?;
                 Ok(match &shape.output {

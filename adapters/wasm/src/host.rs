@@ -103,6 +103,19 @@ pub struct CallReport<R> {
     pub http: Vec<HttpCall>,
 }
 
+impl CallReport<()> {
+    /// The report of a call that returned `output`.
+    pub fn with_output<R>(self, output: R) -> CallReport<R> {
+        CallReport {
+            output,
+            fuel_used: self.fuel_used,
+            elapsed: self.elapsed,
+            log: self.log,
+            http: self.http,
+        }
+    }
+}
+
 /// Runs plugin components.
 pub struct PluginHost {
     engine: Engine,
@@ -217,18 +230,22 @@ impl PluginHost {
         P: ComponentNamedList + Lower + Send + Sync,
         R: ComponentNamedList + Lift + Send + Sync + 'static,
     {
-        self.run(plugin, limits, env, TypedCall { function, params, results: PhantomData }).await
+        let (outcome, usage) =
+            self.run(plugin, limits, env, TypedCall { function, params, results: PhantomData }).await;
+        outcome.map(|output| usage.with_output(output))
     }
 
     /// Runs `invocation` on a fresh instance of `plugin`: a new store with the memory cap, the
-    /// fuel budget and the deadline, and what `env` gives the imports.
+    /// fuel budget and the deadline, and what `env` gives the imports. What the call used (fuel,
+    /// log, requests) comes back whether it succeeded or not: a plugin that loops is still
+    /// metered, and its refused requests still audited.
     pub(crate) async fn run<I: Invocation>(
         &self,
         plugin: &Plugin,
         limits: CallLimits,
         env: &CallEnv,
         invocation: I,
-    ) -> Result<CallReport<I::Output>, PluginError> {
+    ) -> (Result<I::Output, PluginError>, CallReport<()>) {
         let started = Instant::now();
         let memory_bytes = limits.memory_bytes.min(self.max_memory_bytes);
         let imports = Imports::new(
@@ -240,7 +257,6 @@ impl PluginHost {
         let mut store = Store::new(&self.engine, CallState { limiter: Limiter::new(memory_bytes), imports });
         store.limiter(|state| &mut state.limiter);
         let failed = |message: String| PluginError::Trap { plugin: plugin.name().into(), message };
-        store.set_fuel(limits.fuel).map_err(|e| failed(e.to_string()))?;
         // every tick, a call before its deadline yields to the scheduler (so a looping plugin
         // shares its thread) and a call past it is interrupted
         let deadline = started + limits.deadline;
@@ -250,6 +266,7 @@ impl PluginHost {
         store.set_epoch_deadline(1);
 
         let run = async {
+            store.set_fuel(limits.fuel).map_err(Failure::Run)?;
             let instance = plugin.pre.instantiate_async(&mut store).await.map_err(Failure::Run)?;
             invocation.invoke(&mut store, instance).await
         };
@@ -257,29 +274,31 @@ impl PluginHost {
         let outcome = tokio::time::timeout(limits.deadline + Duration::from_millis(250), run).await;
         let deadline_passed =
             || PluginError::Deadline { plugin: plugin.name().into(), deadline: limits.deadline };
-        let output = match outcome {
-            Err(_) => return Err(deadline_passed()),
-            Ok(Ok(output)) => output,
+        let outcome = match outcome {
+            Err(_) => Err(deadline_passed()),
+            Ok(Ok(output)) => Ok(output),
             Ok(Err(Failure::Missing(message))) => {
-                return Err(PluginError::Invalid { plugin: plugin.name().into(), message });
+                Err(PluginError::Invalid { plugin: plugin.name().into(), message })
             }
-            Ok(Err(Failure::Run(error))) => {
-                return Err(match error.downcast_ref::<Trap>() {
-                    Some(Trap::Interrupt) => deadline_passed(),
-                    Some(Trap::OutOfFuel) => {
-                        PluginError::OutOfFuel { plugin: plugin.name().into(), budget: limits.fuel }
-                    }
-                    _ if store.data().limiter.refused_memory => {
-                        PluginError::MemoryLimit { plugin: plugin.name().into(), limit_bytes: memory_bytes }
-                    }
-                    _ => failed(format!("{error:#}")),
-                });
-            }
+            Ok(Err(Failure::Run(error))) => Err(match error.downcast_ref::<Trap>() {
+                Some(Trap::Interrupt) => deadline_passed(),
+                Some(Trap::OutOfFuel) => {
+                    PluginError::OutOfFuel { plugin: plugin.name().into(), budget: limits.fuel }
+                }
+                _ if store.data().limiter.refused_memory => {
+                    PluginError::MemoryLimit { plugin: plugin.name().into(), limit_bytes: memory_bytes }
+                }
+                _ => failed(format!("{error:#}")),
+            }),
         };
-        let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(limits.fuel));
-        let log = std::mem::take(&mut store.data_mut().imports.log);
-        let http = std::mem::take(&mut store.data_mut().imports.http);
-        Ok(CallReport { output, fuel_used, elapsed: started.elapsed(), log, http })
+        let usage = CallReport {
+            output: (),
+            fuel_used: limits.fuel.saturating_sub(store.get_fuel().unwrap_or(limits.fuel)),
+            elapsed: started.elapsed(),
+            log: std::mem::take(&mut store.data_mut().imports.log),
+            http: std::mem::take(&mut store.data_mut().imports.http),
+        };
+        (outcome, usage)
     }
 }
 

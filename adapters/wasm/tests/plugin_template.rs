@@ -125,3 +125,22 @@ async fn the_observer_hears_of_fuel_and_requests_and_a_refused_host_reaches_noth
         calls[1].1.http
     );
 }
+
+#[tokio::test]
+async fn a_failed_call_is_still_reported_with_the_fuel_it_burned() {
+    let mut manifest = harness::manifest("template");
+    manifest.limits.fuel = 100;
+    let host = std::sync::Arc::new(maxai_wasm::PluginHost::new(maxai_wasm::HostSettings::default()).unwrap());
+    let plugin = host.install(manifest, &harness::component("template")).unwrap();
+    let recorder = std::sync::Arc::new(Recorder::default());
+    let env = std::sync::Arc::new(maxai_wasm::CallEnv::default());
+    let adapter = maxai_wasm::PluginAdapter::new(host, plugin, env).with_observer(recorder.clone());
+    let outcome = ports(&adapter).list_pipelines(&call("k"), maxai_ports::crm::ListPipelines {}).await;
+    assert!(
+        matches!(&outcome, Err(PortError::Adapter { message }) if message.contains("fuel budget of 100")),
+        "{outcome:?}"
+    );
+    let calls = recorder.0.lock().unwrap();
+    assert_eq!(calls.len(), 1, "the failed call is reported");
+    assert_eq!(calls[0].1.fuel_used, 100, "and metered: it burned its whole budget");
+}
