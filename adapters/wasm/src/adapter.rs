@@ -114,6 +114,17 @@ impl PluginAdapter {
         Self { host, plugin, env, observer: None, limits }
     }
 
+    /// The same plugin with a step's own limits: each may only lower the manifest's (a step can
+    /// ask for a shorter deadline, never a longer one).
+    pub fn with_step_limits(mut self, step: CallLimits) -> Self {
+        self.limits = CallLimits {
+            deadline: self.limits.deadline.min(step.deadline),
+            fuel: self.limits.fuel.min(step.fuel),
+            memory_bytes: self.limits.memory_bytes.min(step.memory_bytes),
+        };
+        self
+    }
+
     /// Reports every call to `observer`.
     pub fn with_observer(mut self, observer: Arc<dyn CallObserver>) -> Self {
         self.observer = Some(observer);

@@ -144,3 +144,45 @@ async fn a_failed_call_is_still_reported_with_the_fuel_it_burned() {
     assert_eq!(calls.len(), 1, "the failed call is reported");
     assert_eq!(calls[0].1.fuel_used, 100, "and metered: it burned its whole budget");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_may_shorten_the_deadline_but_not_lengthen_it() {
+    // the provider takes a second to answer
+    let fake = Fake::start(|_| {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        Answer::json(200, json!({ "id": "c1" }))
+    })
+    .await;
+    let adapter = install("template", Some(&fake), env());
+    let step =
+        maxai_wasm::CallLimits { deadline: std::time::Duration::from_millis(200), ..Default::default() };
+    let started = std::time::Instant::now();
+    let hurried = ports(&adapter.clone().with_step_limits(step));
+    let outcome = hurried.get_contact(&call("k"), GetContact { id: "c1".into() }).await;
+    assert_eq!(outcome, Err(PortError::Timeout));
+    assert!(started.elapsed() < std::time::Duration::from_millis(700), "{:?}", started.elapsed());
+
+    // a plugin whose manifest allows 300 ms: a step asking for a minute still gets 300 ms
+    let mut manifest = harness::manifest("template");
+    manifest.limits.deadline = std::time::Duration::from_millis(300);
+    let settings = maxai_wasm::HostSettings {
+        egress: maxai_wasm::EgressSettings {
+            development: true,
+            upstream_overrides: [("api.example.com".to_owned(), fake.base.clone())].into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let host = std::sync::Arc::new(maxai_wasm::PluginHost::new(settings).unwrap());
+    let plugin = host.install(manifest, &harness::component("template")).unwrap();
+    let credentials = [("api.example.com".to_owned(), Credential::Token("tok".into()))].into();
+    let env = maxai_wasm::CallEnv { credentials: std::sync::Arc::new(credentials), ..Default::default() };
+    let patient =
+        maxai_wasm::CallLimits { deadline: std::time::Duration::from_secs(60), ..Default::default() };
+    let adapter =
+        maxai_wasm::PluginAdapter::new(host, plugin, std::sync::Arc::new(env)).with_step_limits(patient);
+    let started = std::time::Instant::now();
+    let outcome = ports(&adapter).get_contact(&call("k"), GetContact { id: "c1".into() }).await;
+    assert_eq!(outcome, Err(PortError::Timeout));
+    assert!(started.elapsed() < std::time::Duration::from_millis(900), "{:?}", started.elapsed());
+}
