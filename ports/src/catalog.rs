@@ -20,6 +20,9 @@ pub fn wit_interface(name: &str) -> String {
     format!("{package}/{name}@{version}")
 }
 
+/// Every port, in the catalog's order (a plugin's manifest names the ones it implements).
+pub const PORTS: [&str; 6] = ["crm", "messaging", "voice", "payments", "llm", "calendar"];
+
 /// What an operation does to the world: flows and approvals treat the three differently (a
 /// financial operation may need a supervisor, a read may be retried freely).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -187,6 +190,9 @@ mod tests {
             }
         }
         assert_eq!(ids.len(), 20);
+        let mut ports: Vec<&str> = operations().map(|op| op.port).collect();
+        ports.dedup();
+        assert_eq!(ports, PORTS, "PORTS lists every port of the catalog, in order");
         assert_eq!(find("crm.upsert_contact").map(|op| op.effect), Some(Effect::Write));
         assert!(find("crm.nothing").is_none());
     }

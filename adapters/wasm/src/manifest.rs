@@ -29,6 +29,18 @@ pub enum CredentialAttachment {
     },
 }
 
+impl CredentialAttachment {
+    /// `bearer`, `basic`, `header` or `query`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CredentialAttachment::Bearer => "bearer",
+            CredentialAttachment::Basic => "basic",
+            CredentialAttachment::Header { .. } => "header",
+            CredentialAttachment::Query { .. } => "query",
+        }
+    }
+}
+
 /// A host the plugin may send requests to.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,12 +150,12 @@ impl Manifest {
         if raw.version.split('.').count() != 3 || !numeric {
             problem("version".into(), format!("`{}` is not MAJOR.MINOR.PATCH", raw.version));
         }
-        let known: Vec<&str> = maxai_ports::catalog::operations().map(|op| op.port).collect();
+        let known = maxai_ports::catalog::PORTS;
         for (i, port) in raw.ports.iter().enumerate() {
             if !known.contains(&port.as_str()) {
                 problem(
                     format!("ports[{i}]"),
-                    format!("unknown port `{port}` (known: crm, messaging, voice, payments, llm, calendar)"),
+                    format!("unknown port `{port}` (known: {})", known.join(", ")),
                 );
             }
         }

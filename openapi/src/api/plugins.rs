@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use maxai_wasm::CredentialAttachment;
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::{ApiTags, BearerAuth};
@@ -43,15 +42,6 @@ pub struct PluginView {
 impl From<&maxai_wasm::Plugin> for PluginView {
     fn from(plugin: &maxai_wasm::Plugin) -> Self {
         let manifest = plugin.manifest();
-        let credential = |attachment: &CredentialAttachment| {
-            match attachment {
-                CredentialAttachment::Bearer => "bearer",
-                CredentialAttachment::Basic => "basic",
-                CredentialAttachment::Header { .. } => "header",
-                CredentialAttachment::Query { .. } => "query",
-            }
-            .to_owned()
-        };
         PluginView {
             id: plugin.name().to_owned(),
             version: manifest.map(|m| m.version.clone()).unwrap_or_default(),
@@ -63,7 +53,7 @@ impl From<&maxai_wasm::Plugin> for PluginView {
                 .iter()
                 .map(|h| PluginHostView {
                     host: h.host.clone(),
-                    credential: h.credential.as_ref().map(credential),
+                    credential: h.credential.as_ref().map(|c| c.kind().to_owned()),
                 })
                 .collect(),
             config_keys: manifest.map(|m| m.config.keys().cloned().collect()).unwrap_or_default(),

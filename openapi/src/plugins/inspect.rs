@@ -86,9 +86,6 @@ pub struct Limits {
     pub memory_mib: usize,
 }
 
-/// The ports (and `webhooks`), by the name a manifest uses.
-const PORTS: [&str; 6] = ["crm", "messaging", "voice", "payments", "llm", "calendar"];
-
 /// Inspects the component at `path`.
 pub fn inspect(path: &Path) -> anyhow::Result<Inspection> {
     let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
@@ -122,7 +119,7 @@ pub fn inspect(path: &Path) -> anyhow::Result<Inspection> {
     };
     let exports = names(&world.exports);
     let imports = names(&world.imports);
-    let ports: Vec<String> = PORTS
+    let ports: Vec<String> = maxai_ports::catalog::PORTS
         .iter()
         .filter(|port| exports.contains(&maxai_ports::catalog::wit_interface(port)))
         .map(|port| port.to_string())
@@ -160,10 +157,10 @@ fn summarize(file: &Path, manifest: Manifest, exports: &[String]) -> ManifestSum
         .map(|allowed| HostGrant {
             host: allowed.host.clone(),
             credential: allowed.credential.as_ref().map(|credential| match credential {
-                CredentialAttachment::Bearer => "bearer".to_owned(),
-                CredentialAttachment::Basic => "basic".to_owned(),
-                CredentialAttachment::Header { name } => format!("header {name}"),
-                CredentialAttachment::Query { name } => format!("query {name}"),
+                CredentialAttachment::Header { name } | CredentialAttachment::Query { name } => {
+                    format!("{} {name}", credential.kind())
+                }
+                CredentialAttachment::Bearer | CredentialAttachment::Basic => credential.kind().to_owned(),
             }),
         })
         .collect();

@@ -10,10 +10,9 @@ use std::{
 
 use anyhow::{Context as _, bail};
 
-use super::{build::read_manifest, stubs::plugin_source};
+use maxai_ports::catalog::PORTS;
 
-/// The ports a plugin can implement.
-pub const PORTS: [&str; 6] = ["crm", "messaging", "voice", "payments", "llm", "calendar"];
+use super::{build::read_manifest, stubs::plugin_source};
 
 /// Names that are directories of `plugins/` already, for other things.
 const RESERVED: [&str; 4] = ["sdk", "dist", "target", "template"];

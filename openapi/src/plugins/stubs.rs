@@ -239,7 +239,7 @@ mod tests {
 
     #[test]
     fn every_port_gets_a_stub_per_function_that_answers_not_implemented() {
-        for port in ["crm", "messaging", "voice", "payments", "llm", "calendar"] {
+        for port in maxai_ports::catalog::PORTS {
             let source = plugin_source(&wit(), "acme", port, false).unwrap();
             assert!(
                 source.contains(&format!("maxai_plugin_sdk::bindings!(\"maxai:ports/{port}-adapter\");")),
